@@ -1,0 +1,1 @@
+// Keeps ein_testing non-empty before tests/support has sources.

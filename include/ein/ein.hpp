@@ -1,0 +1,10 @@
+// Umbrella header.
+#pragma once
+
+#include "ein/dtype.hpp"
+#include "ein/einsum.hpp"
+#include "ein/error.hpp"
+#include "ein/ops.hpp"
+#include "ein/options.hpp"
+#include "ein/products.hpp"
+#include "ein/tensor.hpp"

@@ -1,0 +1,83 @@
+// einsum with NumPy's exact semantics, its path report, and compiled expressions.
+#pragma once
+
+#include <initializer_list>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ein/options.hpp"
+#include "ein/tensor.hpp"
+
+namespace ein {
+
+// Shape, strides and dtype of one operand: what an Expression is compiled for.
+struct OperandSpec {
+  DType dtype = DType::Float64;
+  Shape shape;
+  Strides strides;  // empty means C-contiguous
+  static OperandSpec of(const TensorView& v) { return {v.dtype(), v.shape(), v.strides()}; }
+};
+
+// One pairwise (or single-operand) step of a plan, for reports.
+struct StepInfo {
+  std::vector<int> operands;  // positions in the operand list at that step
+  std::string contraction;    // e.g. "ijk,kl->ijl"
+  int scaling = 0;            // number of distinct labels involved
+  double flops = 0;           // estimated FLOPs of this step
+  std::string kernel;         // kernel family chosen: "gemm", "batched_gemm", "permute", ...
+};
+
+// What einsum_path returns: the path and a printable report like NumPy's.
+struct PathInfo {
+  ContractionPath path;
+  std::string equation;  // canonical, explicit form
+  double naive_flops = 0;
+  double optimized_flops = 0;
+  double speedup() const { return optimized_flops > 0 ? naive_flops / optimized_flops : 1.0; }
+  Index largest_intermediate = 0;  // elements
+  std::vector<StepInfo> steps;
+  std::string to_string() const;
+};
+
+// Computes the einsum into a new C-contiguous tensor.
+Tensor einsum(std::string_view subscripts, std::span<const TensorView> operands,
+              const EinsumOptions& options = {});
+inline Tensor einsum(std::string_view subscripts, std::initializer_list<TensorView> operands,
+                     const EinsumOptions& options = {}) {
+  return einsum(subscripts, std::span<const TensorView>(operands.begin(), operands.size()),
+                options);
+}
+// NumPy's out=: writes into `out` (shape must match; the result is cast to out's dtype under
+// casting='safe'). On any error `out` is untouched. `out` may overlap the operands.
+void einsum_into(std::string_view subscripts, std::span<const TensorView> operands,
+                 const TensorView& out, const EinsumOptions& options = {});
+
+PathInfo einsum_path(std::string_view subscripts, std::span<const OperandSpec> operands,
+                     const EinsumOptions& options = {});
+
+class CompiledPlan;  // internal
+
+// An einsum compiled for fixed operand shapes, strides and dtypes: all validation, planning and
+// workspace sizing happen in compile(); run() checks only that the operands match the specs.
+class Expression {
+ public:
+  static Expression compile(std::string_view subscripts, std::span<const OperandSpec> operands,
+                            const EinsumOptions& options = {});
+  // Allocates the output and runs.
+  Tensor operator()(std::span<const TensorView> operands) const;
+  // Writes into `out` (output shape and dtype must match exactly).
+  void run(std::span<const TensorView> operands, const TensorView& out) const;
+
+  const Shape& output_shape() const;
+  DType output_dtype() const;
+  const PathInfo& info() const;
+  std::size_t workspace_bytes() const;
+
+ private:
+  std::shared_ptr<const CompiledPlan> plan_;
+};
+
+}  // namespace ein
