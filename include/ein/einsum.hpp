@@ -3,6 +3,7 @@
 
 #include <initializer_list>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -54,6 +55,11 @@ inline Tensor einsum(std::string_view subscripts, std::initializer_list<TensorVi
 // casting='safe'). On any error `out` is untouched. `out` may overlap the operands.
 void einsum_into(std::string_view subscripts, std::span<const TensorView> operands,
                  const TensorView& out, const EinsumOptions& options = {});
+
+// NumPy returns a view for single-operand einsums that sum nothing ('ij->ji', 'ii->i'): the view
+// of `operand` such an einsum denotes, or nullopt when the einsum sums over a label. Front doors
+// that can keep `operand` alive (Python) use it to avoid a copy.
+std::optional<TensorView> einsum_view(std::string_view subscripts, const TensorView& operand);
 
 PathInfo einsum_path(std::string_view subscripts, std::span<const OperandSpec> operands,
                      const EinsumOptions& options = {});

@@ -1,0 +1,118 @@
+// The public einsum entry points: einsum, einsum_into, einsum_path, Expression.
+#include "ein/einsum.hpp"
+
+#include "ein/exec/execute.hpp"
+#include "ein/lowering/layout.hpp"
+#include "ein/lowering/plan.hpp"
+
+namespace ein {
+
+class CompiledPlan {
+ public:
+  explicit CompiledPlan(lowering::Plan p) : plan(std::move(p)) {}
+  lowering::Plan plan;
+};
+
+namespace {
+
+std::vector<OperandSpec> specs_of(std::span<const TensorView> operands) {
+  std::vector<OperandSpec> specs;
+  specs.reserve(operands.size());
+  for (const auto& v : operands) specs.push_back(OperandSpec::of(v));
+  return specs;
+}
+
+Tensor run_fresh(const lowering::Plan& plan, std::span<const TensorView> operands) {
+  Tensor out = Tensor::empty(plan.dtype, plan.output_shape);
+  exec::execute(plan, operands, out.data());
+  return out;
+}
+
+// NumPy's out= rules, checked before anything is written.
+void check_out(const lowering::Plan& plan, const TensorView& out) {
+  if (out.shape() != plan.output_shape) {
+    throw Error(ErrorCode::ShapeMismatch, "einsum: out has shape " + shape_to_string(out.shape()) +
+                                              ", the result has shape " +
+                                              shape_to_string(plan.output_shape));
+  }
+  if (!can_cast_safely(plan.dtype, out.dtype())) {
+    throw Error(ErrorCode::DTypeMismatch,
+                "einsum: cannot cast the result from dtype('" + std::string(dtype_name(plan.dtype)) +
+                    "') to out's dtype('" + std::string(dtype_name(out.dtype())) +
+                    "') according to the rule 'safe'");
+  }
+}
+
+void run_into(const lowering::Plan& plan, std::span<const TensorView> operands,
+              const TensorView& out) {
+  check_out(plan, out);
+  bool direct = out.dtype() == plan.dtype && out.is_contiguous();
+  for (const auto& op : operands) direct = direct && !op.may_overlap(out);
+  if (direct) {
+    exec::execute(plan, operands, out.data());
+    return;
+  }
+  // Aliasing or a layout the plan was not compiled for: compute aside, then copy (NumPy's
+  // result even when out overlaps an input).
+  Tensor tmp = run_fresh(plan, operands);
+  copy_into(tmp, out);
+}
+
+}  // namespace
+
+Tensor einsum(std::string_view subscripts, std::span<const TensorView> operands,
+              const EinsumOptions& options) {
+  const auto specs = specs_of(operands);
+  const lowering::Plan plan = lowering::lower(subscripts, specs, options);
+  return run_fresh(plan, operands);
+}
+
+void einsum_into(std::string_view subscripts, std::span<const TensorView> operands,
+                 const TensorView& out, const EinsumOptions& options) {
+  const auto specs = specs_of(operands);
+  const lowering::Plan plan = lowering::lower(subscripts, specs, options);
+  run_into(plan, operands, out);
+}
+
+PathInfo einsum_path(std::string_view subscripts, std::span<const OperandSpec> operands,
+                     const EinsumOptions& options) {
+  return lowering::lower(subscripts, operands, options).info;
+}
+
+std::optional<TensorView> einsum_view(std::string_view subscripts, const TensorView& operand) {
+  const std::vector<Shape> shapes{operand.shape()};
+  const expr::ParsedExpression e = expr::parse(subscripts, shapes);
+  // Every label of the operand must reach the output (nothing summed).
+  for (int l : e.inputs[0]) {
+    if (!e.in_output(l) && e.extents[l] != 1) return std::nullopt;
+  }
+  const lowering::Layout in = lowering::operand_layout(e, 0, operand.shape(), operand.strides());
+  Shape shape = e.output_shape();
+  Strides strides;
+  for (int l : e.output) strides.push_back(in.has(l) ? in.stride_of(l) : 0);
+  return TensorView(operand.data(), operand.dtype(), std::move(shape), std::move(strides));
+}
+
+Expression Expression::compile(std::string_view subscripts, std::span<const OperandSpec> operands,
+                               const EinsumOptions& options) {
+  Expression e;
+  e.plan_ = std::make_shared<const CompiledPlan>(lowering::lower(subscripts, operands, options));
+  return e;
+}
+
+Tensor Expression::operator()(std::span<const TensorView> operands) const {
+  exec::check_operands(plan_->plan, operands);
+  return run_fresh(plan_->plan, operands);
+}
+
+void Expression::run(std::span<const TensorView> operands, const TensorView& out) const {
+  exec::check_operands(plan_->plan, operands);
+  run_into(plan_->plan, operands, out);
+}
+
+const Shape& Expression::output_shape() const { return plan_->plan.output_shape; }
+DType Expression::output_dtype() const { return plan_->plan.dtype; }
+const PathInfo& Expression::info() const { return plan_->plan.info; }
+std::size_t Expression::workspace_bytes() const { return plan_->plan.workspace_bytes; }
+
+}  // namespace ein

@@ -1,0 +1,55 @@
+#include "ein/exec/workspace.hpp"
+
+#include <cstdlib>
+#include <string>
+
+#include "ein/error.hpp"
+
+namespace ein::exec {
+namespace {
+
+struct ThreadBuffer {
+  std::byte* data = nullptr;
+  std::size_t capacity = 0;
+  bool in_use = false;  // a nested run on the same thread gets its own allocation
+  ~ThreadBuffer() { std::free(data); }
+};
+
+thread_local ThreadBuffer t_buffer;
+
+std::byte* allocate(std::size_t bytes) {
+  const std::size_t rounded = (bytes + 63) / 64 * 64;
+  auto* p = static_cast<std::byte*>(std::aligned_alloc(64, rounded == 0 ? 64 : rounded));
+  if (p == nullptr) {
+    throw Error(ErrorCode::OutOfMemory,
+                "einsum: unable to allocate " + std::to_string(bytes) + " bytes of workspace");
+  }
+  return p;
+}
+
+}  // namespace
+
+Workspace::Workspace(std::size_t bytes) {
+  if (bytes == 0) return;
+  if (bytes > kReuseLimit || t_buffer.in_use) {
+    data_ = allocate(bytes);
+    owned_ = true;
+    return;
+  }
+  if (t_buffer.capacity < bytes) {
+    std::byte* p = allocate(bytes);
+    std::free(t_buffer.data);
+    t_buffer.data = p;
+    t_buffer.capacity = bytes;
+  }
+  t_buffer.in_use = true;
+  borrowed_ = true;
+  data_ = t_buffer.data;
+}
+
+Workspace::~Workspace() {
+  if (owned_) std::free(data_);
+  if (borrowed_) t_buffer.in_use = false;
+}
+
+}  // namespace ein::exec

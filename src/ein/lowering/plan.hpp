@@ -1,0 +1,70 @@
+// The lowered plan: a flat list of Steps over operands, a workspace and the output.
+//
+// Everything here is decided at compile time: which operands are converted or copied, which
+// labels each GEMM folds into m, n, k and batch, and where each intermediate lives in the
+// workspace. Running a Plan only resolves ValueRefs to pointers and calls kernels.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "ein/einsum.hpp"
+#include "ein/expr/parse.hpp"
+#include "ein/gemm/gemm.hpp"
+
+namespace ein::lowering {
+
+// Where a value lives: a caller's operand, a byte offset into the workspace, or the output.
+struct ValueRef {
+  enum class Kind : std::uint8_t { Operand, Workspace, Output };
+  Kind kind = Kind::Workspace;
+  int operand = -1;         // for Kind::Operand
+  std::size_t offset = 0;   // bytes, for Kind::Workspace
+};
+
+// A strided single-operand step: copy (with dtype conversion when dtypes differ) or a sum over
+// the axes where dst_strides is 0 and src_strides is not.
+struct StridedStep {
+  enum class Op : std::uint8_t { Copy, Reduce };
+  Op op = Op::Copy;
+  Shape shape;
+  ValueRef src;
+  DType src_dtype = DType::Float64;
+  Strides src_strides;
+  ValueRef dst;
+  DType dst_dtype = DType::Float64;
+  Strides dst_strides;
+  std::string describe;  // for the report, e.g. "copy ikj -> ijk"
+};
+
+// A pairwise contraction: C = A * B in gemm's (batch, m, n, k) form; pointers are filled at run.
+struct GemmStep {
+  ValueRef a, b, c;
+  gemm::GemmProblem problem;
+};
+
+using Step = std::variant<StridedStep, GemmStep>;
+
+struct Plan {
+  expr::ParsedExpression expr;
+  std::vector<OperandSpec> operands;
+  DType dtype = DType::Float64;  // computation and output dtype
+  Shape output_shape;
+  Strides output_strides;        // C-contiguous: the plan writes a fresh or contiguous output
+  bool zero_fill = false;        // a label has extent 0: the output is all zeros, nothing to run
+  std::vector<Step> steps;
+  std::size_t workspace_bytes = 0;
+  PathInfo info;
+  int threads = 0;
+};
+
+// Validates everything and builds the plan. Throws ein::Error on bad input.
+Plan lower(std::string_view subscripts, std::span<const OperandSpec> operands,
+           const EinsumOptions& options);
+// Same for NumPy's sublist form (already parsed).
+Plan lower_parsed(expr::ParsedExpression parsed, std::span<const OperandSpec> operands,
+                  const EinsumOptions& options);
+
+}  // namespace ein::lowering
