@@ -16,7 +16,7 @@
 
 #include <unistd.h>
 
-#include "ein/error.hpp"
+#include "ein/tensor.hpp"
 
 namespace ein::io::testing {
 
@@ -93,6 +93,32 @@ std::string error_message(F&& f, ErrorCode code = ErrorCode::IoError) {
   }
   ADD_FAILURE() << "expected an ein::Error, nothing was thrown";
   return "";
+}
+
+// The value testdata/gen_numpy_fixtures.py stores at C-order position k of every fixture array.
+template <class T>
+T fixture_value(Index k) {
+  const auto x = static_cast<double>(k);
+  if constexpr (std::is_same_v<T, bool>) {
+    return k % 3 != 1;
+  } else if constexpr (std::is_integral_v<T>) {
+    return static_cast<T>(7 * k - 20);
+  } else if constexpr (is_complex_v<T>) {
+    using R = typename T::value_type;
+    return T(static_cast<R>(x - 2), static_cast<R>(0.5 * x));
+  } else {
+    return static_cast<T>(x * 1.25 - 3);
+  }
+}
+
+inline void expect_fixture_values(const Tensor& t, const std::string& what) {
+  visit_dtype(t.dtype(), [&](auto tag) {
+    using T = decltype(tag);
+    const std::vector<T> got = t.to_vector<T>();
+    for (std::size_t k = 0; k < got.size(); ++k) {
+      EXPECT_TRUE(got[k] == fixture_value<T>(static_cast<Index>(k))) << what << " element " << k;
+    }
+  });
 }
 
 }  // namespace ein::io::testing

@@ -24,7 +24,15 @@ std::string strip_suffix(const std::string& name) {
 Tensor read_member(const io::ZipReader& zip, const io::ZipEntry& entry) {
   const std::string label = zip.path() + ":" + strip_suffix(entry.name);
   auto src = zip.open(entry, label);
-  Tensor t = io::read_npy_from(*src, label);
+  Tensor t;
+  try {
+    t = io::read_npy_from(*src, label);
+  } catch (const Error&) {
+    // A damaged member often shows up first as a nonsensical .npy header; when the CRC says the
+    // bytes are corrupt, that is the error worth reporting (finish() throws it).
+    src->finish();
+    throw;
+  }
   src->finish();  // trailing bytes are allowed (as in NumPy), but the CRC must hold
   return t;
 }

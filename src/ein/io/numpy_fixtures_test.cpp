@@ -11,32 +11,6 @@ namespace {
 
 using testing::to_bytes;
 
-// The generator's value formula for C-order position k.
-template <class T>
-T base_value(Index k) {
-  const auto x = static_cast<double>(k);
-  if constexpr (std::is_same_v<T, bool>) {
-    return k % 3 != 1;
-  } else if constexpr (std::is_integral_v<T>) {
-    return static_cast<T>(7 * k - 20);
-  } else if constexpr (is_complex_v<T>) {
-    using R = typename T::value_type;
-    return T(static_cast<R>(x - 2), static_cast<R>(0.5 * x));
-  } else {
-    return static_cast<T>(x * 1.25 - 3);
-  }
-}
-
-void expect_base_values(const Tensor& t, const std::string& what) {
-  visit_dtype(t.dtype(), [&](auto tag) {
-    using T = decltype(tag);
-    const std::vector<T> got = t.to_vector<T>();
-    for (std::size_t k = 0; k < got.size(); ++k) {
-      EXPECT_TRUE(got[k] == base_value<T>(static_cast<Index>(k))) << what << " element " << k;
-    }
-  });
-}
-
 Strides fortran_strides(const Shape& shape) {
   Strides s(shape.size());
   Index acc = 1;
@@ -55,7 +29,7 @@ TEST(NumpyFixtures, EveryDtypeOrderAndByteOrderLoads) {
     EXPECT_EQ(t.shape(), (Shape{2, 3}));
     // Fortran files load as a view with Fortran strides, without a copy.
     EXPECT_EQ(t.strides(), f.fortran_order ? (Strides{1, 2}) : (Strides{3, 1}));
-    expect_base_values(t, f.name);
+    testing::expect_fixture_values(t, f.name);
   }
 }
 
@@ -72,13 +46,13 @@ TEST(NumpyFixtures, WritingBackReproducesNumPysBytes) {
 TEST(NumpyFixtures, FormatVersions2And3) {
   const Tensor v2 = read_npy(to_bytes(fixtures::kFloat64V2), "v2.npy");
   EXPECT_EQ(v2.shape(), (Shape{4}));
-  expect_base_values(v2, "v2");
+  testing::expect_fixture_values(v2, "v2");
   EXPECT_EQ(write_npy(v2, {.version = 2}), to_bytes(fixtures::kFloat64V2));
 
   const Tensor v3 = read_npy(to_bytes(fixtures::kInt32V3), "v3.npy");
   EXPECT_EQ(v3.dtype(), DType::Int32);
   EXPECT_EQ(v3.shape(), (Shape{2, 2}));
-  expect_base_values(v3, "v3");
+  testing::expect_fixture_values(v3, "v3");
   EXPECT_EQ(write_npy(v3, {.version = 3}), to_bytes(fixtures::kInt32V3));
 }
 
@@ -96,7 +70,7 @@ TEST(NumpyFixtures, ScalarEmptyAndRank3Fortran) {
   const Tensor f = read_npy(to_bytes(fixtures::kInt64Rank3F), "f.npy");
   EXPECT_EQ(f.shape(), (Shape{2, 3, 4}));
   EXPECT_EQ(f.strides(), fortran_strides(f.shape()));
-  expect_base_values(f, "rank-3 Fortran");
+  testing::expect_fixture_values(f, "rank-3 Fortran");
   EXPECT_EQ(f.at<std::int64_t>({1, 2, 3}), 7 * 23 - 20);
   EXPECT_EQ(write_npy(f), to_bytes(fixtures::kInt64Rank3F));
 }
