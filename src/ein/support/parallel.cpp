@@ -20,7 +20,7 @@ namespace ein::support {
 namespace {
 
 struct Job {
-  const std::function<void(int, Index, Index)>* body = nullptr;
+  detail::ChunkBody body{};
   Index n = 0;
   int chunks = 0;
   std::atomic<int> next_chunk{0};
@@ -40,7 +40,7 @@ void work_on(Job& job, std::mutex& error_mutex) {
     Index begin = 0, end = 0;
     chunk_range(job.n, job.chunks, c, begin, end);
     try {
-      (*job.body)(c, begin, end);
+      job.body.call(job.body.object, c, begin, end);
     } catch (...) {
       const std::lock_guard<std::mutex> lock(error_mutex);
       if (!job.error) job.error = std::current_exception();
@@ -141,35 +141,28 @@ int parallel_chunks(Index n, int threads, Index grain) noexcept {
   return static_cast<int>(std::min<Index>(threads, by_grain));
 }
 
-void parallel_for_chunks(Index n, int threads,
-                         const std::function<void(int chunk, Index begin, Index end)>& body,
-                         Index grain) {
+namespace detail {
+
+void run_chunks(Index n, int threads, ChunkBody body, Index grain) {
   const int chunks = parallel_chunks(n, threads, grain);
   if (chunks == 0) return;
   if (chunks == 1) {
-    body(0, 0, n);
+    body.call(body.object, 0, 0, n);
     return;
   }
   Job job;
-  job.body = &body;
+  job.body = body;
   job.n = n;
   job.chunks = chunks;
   Pool::instance().run(job);
   if (job.error) std::rethrow_exception(job.error);
 }
 
+}  // namespace detail
+
 void parallel_for(Index n, int threads, const std::function<void(Index begin, Index end)>& body,
                   Index grain) {
-  const int chunks = parallel_chunks(n, threads, grain);
-  if (chunks == 0) return;
-  if (chunks == 1) {
-    body(0, n);
-    return;
-  }
-  const std::function<void(int, Index, Index)> wrapped = [&body](int, Index b, Index e) {
-    body(b, e);
-  };
-  parallel_for_chunks(n, threads, wrapped, grain);
+  parallel_for<std::function<void(Index, Index)>>(n, threads, body, grain);
 }
 
 }  // namespace ein::support

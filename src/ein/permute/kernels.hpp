@@ -1,0 +1,197 @@
+// 2-D element movers behind PermutePlan: dst[r, c] = convert(src[r, c]) over a rows x cols
+// rectangle with arbitrary element strides. Internal to permute/.
+#pragma once
+
+#include <cstddef>
+#include <cstring>
+#include <type_traits>
+
+#include "ein/convert.hpp"
+#include "ein/tensor.hpp"
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#include <xmmintrin.h>
+#endif
+
+namespace ein::permute::detail {
+
+struct Rect {
+  Index rows, cols;
+  Index src_row, src_col;  // element strides
+  Index dst_row, dst_col;
+};
+
+// Row after row, each row a run along the columns. Contiguous runs become memcpy (same type) or
+// a unit-stride loop the compiler vectorises (conversions).
+template <class To, class From>
+void move_runs(const From* src, To* dst, const Rect& r) {
+  for (Index i = 0; i < r.rows; ++i) {
+    const From* s = src + i * r.src_row;
+    To* d = dst + i * r.dst_row;
+    if (r.src_col == 1 && r.dst_col == 1) {
+      if constexpr (std::is_same_v<To, From>) {
+        std::memcpy(d, s, static_cast<std::size_t>(r.cols) * sizeof(To));
+      } else {
+        for (Index j = 0; j < r.cols; ++j) d[j] = convert_value<To>(s[j]);
+      }
+    } else if (r.src_col == 0) {
+      const To v = convert_value<To>(*s);
+      for (Index j = 0; j < r.cols; ++j) d[j * r.dst_col] = v;
+    } else {
+      for (Index j = 0; j < r.cols; ++j) d[j * r.dst_col] = convert_value<To>(s[j * r.src_col]);
+    }
+  }
+}
+
+// The side of a square tile: one 64-byte cache line of elements, so every line a tile touches
+// is used whole on both sides.
+template <class T>
+constexpr Index tile_side() {
+  return Index{64 / sizeof(T)};
+}
+
+template <class To, class From>
+void move_tile_scalar(const From* src, To* dst, Index rows, Index cols, const Rect& r) {
+  for (Index j = 0; j < cols; ++j) {
+    for (Index i = 0; i < rows; ++i) {
+      dst[i * r.dst_row + j * r.dst_col] = convert_value<To>(src[i * r.src_row + j * r.src_col]);
+    }
+  }
+}
+
+#if defined(__SSE2__)
+// Full-tile kernels for copies whose source is unit-stride along rows and destination
+// unit-stride along columns: register transposes, one cache line per tile row and column.
+// The intrinsics' loads and stores may alias any type. With Stream, stores bypass the cache
+// (the caller guarantees 16-byte aligned destination rows and issues the fence).
+template <bool Stream>
+inline void store_128(void* p, __m128i v) {
+  if constexpr (Stream) {
+    _mm_stream_si128(static_cast<__m128i*>(p), v);
+  } else {
+    _mm_storeu_si128(static_cast<__m128i*>(p), v);
+  }
+}
+
+inline __m128i load_128(const void* p) { return _mm_loadu_si128(static_cast<const __m128i*>(p)); }
+
+// 16 x 16 tile of 4-byte elements as 4 x 4 blocks.
+template <bool Stream>
+void tile_4byte(const void* src, void* dst, Index src_col, Index dst_row) {
+  const auto* s = static_cast<const float*>(src);
+  auto* d = static_cast<float*>(dst);
+  for (Index i = 0; i < 16; i += 4) {
+    for (Index j = 0; j < 16; j += 4) {
+      __m128 v0 = _mm_loadu_ps(s + i + (j + 0) * src_col);
+      __m128 v1 = _mm_loadu_ps(s + i + (j + 1) * src_col);
+      __m128 v2 = _mm_loadu_ps(s + i + (j + 2) * src_col);
+      __m128 v3 = _mm_loadu_ps(s + i + (j + 3) * src_col);
+      _MM_TRANSPOSE4_PS(v0, v1, v2, v3);
+      store_128<Stream>(d + (i + 0) * dst_row + j, _mm_castps_si128(v0));
+      store_128<Stream>(d + (i + 1) * dst_row + j, _mm_castps_si128(v1));
+      store_128<Stream>(d + (i + 2) * dst_row + j, _mm_castps_si128(v2));
+      store_128<Stream>(d + (i + 3) * dst_row + j, _mm_castps_si128(v3));
+    }
+  }
+}
+
+// 8 x 8 tile of 8-byte elements as 2 x 2 blocks.
+template <bool Stream>
+void tile_8byte(const void* src, void* dst, Index src_col, Index dst_row) {
+  const auto* s = static_cast<const double*>(src);
+  auto* d = static_cast<double*>(dst);
+  for (Index i = 0; i < 8; i += 2) {
+    for (Index j = 0; j < 8; j += 2) {
+      const __m128d v0 = _mm_loadu_pd(s + i + j * src_col);
+      const __m128d v1 = _mm_loadu_pd(s + i + (j + 1) * src_col);
+      store_128<Stream>(d + i * dst_row + j, _mm_castpd_si128(_mm_unpacklo_pd(v0, v1)));
+      store_128<Stream>(d + (i + 1) * dst_row + j, _mm_castpd_si128(_mm_unpackhi_pd(v0, v1)));
+    }
+  }
+}
+
+// 4 x 4 tile of 16-byte elements: no shuffles, one register per element.
+template <bool Stream>
+void tile_16byte(const void* src, void* dst, Index src_col, Index dst_row) {
+  const auto* s = static_cast<const unsigned char*>(src);
+  auto* d = static_cast<unsigned char*>(dst);
+  for (Index i = 0; i < 4; ++i) {
+    for (Index j = 0; j < 4; ++j)
+      store_128<Stream>(d + 16 * (i * dst_row + j), load_128(s + 16 * (i + j * src_col)));
+  }
+}
+
+// 64 x 64 tile of bytes as 16 x 16 blocks. Four rounds of the perfect shuffle (interleaving
+// register k with register k + 8) transpose a 16 x 16 byte block.
+template <bool Stream>
+void tile_1byte(const void* src, void* dst, Index src_col, Index dst_row) {
+  const auto* s = static_cast<const unsigned char*>(src);
+  auto* d = static_cast<unsigned char*>(dst);
+  __m128i x[16], t[16];
+  for (Index i = 0; i < 64; i += 16) {
+    for (Index j = 0; j < 64; j += 16) {
+      for (int k = 0; k < 16; ++k) x[k] = load_128(s + i + (j + k) * src_col);
+      for (int round = 0; round < 4; ++round) {
+        for (int k = 0; k < 8; ++k) {
+          t[2 * k] = _mm_unpacklo_epi8(x[k], x[k + 8]);
+          t[2 * k + 1] = _mm_unpackhi_epi8(x[k], x[k + 8]);
+        }
+        for (int k = 0; k < 16; ++k) x[k] = t[k];
+      }
+      for (int k = 0; k < 16; ++k) store_128<Stream>(d + (i + k) * dst_row + j, x[k]);
+    }
+  }
+}
+
+template <std::size_t Size, bool Stream>
+void tile_simd(const void* src, void* dst, Index src_col, Index dst_row) {
+  if constexpr (Size == 1) {
+    tile_1byte<Stream>(src, dst, src_col, dst_row);
+  } else if constexpr (Size == 4) {
+    tile_4byte<Stream>(src, dst, src_col, dst_row);
+  } else if constexpr (Size == 8) {
+    tile_8byte<Stream>(src, dst, src_col, dst_row);
+  } else {
+    static_assert(Size == 16);
+    tile_16byte<Stream>(src, dst, src_col, dst_row);
+  }
+}
+#endif
+
+// Tiled transpose-like move over a rectangle: whole cache lines on both sides. `stream` asks for
+// cache-bypassing stores on full tiles (only for same-type copies with unit strides and 64-byte
+// aligned destination rows; the caller fences).
+template <class To, class From>
+void move_tiled(const From* src, To* dst, const Rect& r, bool stream) {
+  constexpr Index side = tile_side<To>() > tile_side<From>() ? tile_side<To>() : tile_side<From>();
+#if defined(__SSE2__)
+  constexpr bool simd = std::is_same_v<To, From>;
+  const bool unit = r.src_row == 1 && r.dst_col == 1;
+#else
+  (void)stream;
+#endif
+  for (Index i0 = 0; i0 < r.rows; i0 += side) {
+    const Index rows = r.rows - i0 < side ? r.rows - i0 : side;
+    for (Index j0 = 0; j0 < r.cols; j0 += side) {
+      const Index cols = r.cols - j0 < side ? r.cols - j0 : side;
+      const From* s = src + i0 * r.src_row + j0 * r.src_col;
+      To* d = dst + i0 * r.dst_row + j0 * r.dst_col;
+#if defined(__SSE2__)
+      if constexpr (simd) {
+        if (unit && rows == side && cols == side) {
+          if (stream) {
+            tile_simd<sizeof(To), true>(s, d, r.src_col, r.dst_row);
+          } else {
+            tile_simd<sizeof(To), false>(s, d, r.src_col, r.dst_row);
+          }
+          continue;
+        }
+      }
+#endif
+      move_tile_scalar(s, d, rows, cols, r);
+    }
+  }
+}
+
+}  // namespace ein::permute::detail
