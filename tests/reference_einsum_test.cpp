@@ -8,6 +8,8 @@
 #include <cmath>
 #include <complex>
 #include <cstdint>
+#include <cstdlib>
+#include <fstream>
 #include <limits>
 #include <set>
 #include <vector>
@@ -403,6 +405,40 @@ TEST(RandomEinsum, MatchesReferenceCanFail) {
     const auto r = test::matches_reference(c, wrong);
     EXPECT_FALSE(r);
     EXPECT_NE(std::string(r.message()).find("EIN_SEED=3"), std::string::npos) << r.message();
+  }
+}
+
+// Writes the corpus and the reference's results for tests/support/crosscheck_numpy.py, which
+// recomputes every case with numpy.einsum (the specification) and compares. Runs only when
+// EIN_CORPUS_DUMP names a directory:
+//   EIN_CORPUS_DUMP=/tmp/corpus ./ein_e2e_tests --gtest_filter='RandomEinsum.DumpForNumPy'
+//   python3 tests/support/crosscheck_numpy.py /tmp/corpus
+void dump_tensor(std::ofstream& data, std::ofstream& manifest, const Tensor& t) {
+  const Tensor c = t.copy();  // C order
+  manifest << ' ' << dtype_name(c.dtype()) << ' ' << c.rank();
+  for (Index e : c.shape()) manifest << ' ' << e;
+  data.write(
+      static_cast<const char*>(c.data()),
+      static_cast<std::streamsize>(static_cast<std::size_t>(c.numel()) * itemsize(c.dtype())));
+}
+
+TEST(RandomEinsum, DumpForNumPy) {
+  const char* dir = std::getenv("EIN_CORPUS_DUMP");
+  if (dir == nullptr || *dir == '\0') GTEST_SKIP() << "set EIN_CORPUS_DUMP=<dir> to dump";
+  const int count =
+      std::getenv("EIN_CORPUS_SIZE") ? std::atoi(std::getenv("EIN_CORPUS_SIZE")) : 3000;
+  std::ofstream data(std::string(dir) + "/data.bin", std::ios::binary);
+  std::ofstream manifest(std::string(dir) + "/manifest.txt");
+  ASSERT_TRUE(data && manifest) << "cannot write to " << dir;
+  for (std::uint64_t seed : test::corpus_seeds(0, count)) {
+    const test::EinsumCase c = test::random_einsum_case(seed);
+    // One line per case: seed, subscripts, operand count, summation length, then dtype, rank
+    // and extents of each operand and of the result, whose bytes follow in data.bin.
+    manifest << seed << '\t' << c.subscripts << '\t' << c.operands.size() << '\t'
+             << c.summation_length();
+    for (const Tensor& t : c.operands) dump_tensor(data, manifest, t);
+    dump_tensor(data, manifest, reference_einsum(c.subscripts, c.views()));
+    manifest << '\n';
   }
 }
 

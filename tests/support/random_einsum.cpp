@@ -249,6 +249,7 @@ std::vector<TensorView> EinsumCase::views() const { return {operands.begin(), op
 
 std::vector<Shape> EinsumCase::shapes() const {
   std::vector<Shape> s;
+  s.reserve(operands.size());
   for (const Tensor& t : operands) s.push_back(t.shape());
   return s;
 }
@@ -279,6 +280,7 @@ std::vector<std::uint64_t> corpus_seeds(std::uint64_t first, int count) {
     if (end != nullptr && *end == '\0') return {static_cast<std::uint64_t>(seed)};
   }
   std::vector<std::uint64_t> seeds;
+  seeds.reserve(static_cast<std::size_t>(std::max(count, 0)));
   for (int i = 0; i < count; ++i) seeds.push_back(first + static_cast<std::uint64_t>(i));
   return seeds;
 }

@@ -368,6 +368,15 @@ TEST(ParseErrors, RepeatedLabelWithDifferentExtents) {
   expect_error("j,iji", {{2}, {2, 2, 3}}, ErrorCode::ShapeMismatch, {"operand 1", "axis 2"}, 4);
 }
 
+// A deliberate deviation: numpy.einsum's single-operand path accepts 'aa->a' on a (0, 3) array
+// and returns 3 uninitialised values (it skips the check when the first extent is 0); its
+// multi-operand path ('aa,a->a') and optimize=True both reject it, and so do we.
+TEST(ParseErrors, DiagonalWithZeroExtentFirst) {
+  expect_error("aa->a", {{0, 3}}, ErrorCode::ShapeMismatch, {"0 at axis 0", "3 at axis 1"}, 1);
+  expect_error("abb->ab", {{2, 0, 3}}, ErrorCode::ShapeMismatch, {"label 'b'"}, 2);
+  EXPECT_EQ(P("aa->a", {{0, 0}}).output_shape(), (Shape{0}));
+}
+
 TEST(ParseErrors, NegativeExtent) {
   const Failure f = failure("i", {{-1}});
   EXPECT_EQ(f.code, ErrorCode::InvalidArgument);
