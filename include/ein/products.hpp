@@ -22,11 +22,17 @@ Tensor tensordot(const TensorView& a, const TensorView& b, std::span<const int> 
                  std::span<const int> b_axes);
 Tensor kron(const TensorView& a, const TensorView& b);
 
-// The 2-norm of the flattened tensor (Frobenius for matrices); float64 or float32 result as NumPy.
+// The 2-norm of the flattened tensor (Frobenius for matrices) as a 0-D tensor: float32 for
+// float32/complex64 input, float64 otherwise (as numpy.linalg.norm). Squares are summed in float64,
+// and float64 data whose squares would overflow or underflow is rescaled by a power of two.
 Tensor norm(const TensorView& a);
-// (a·b / a·a) a, with vdot for complex vectors; a zero `a` gives zeros (documented).
+// (a·b / a·a) a with a = onto, using vdot (a conjugated) so complex vectors project correctly.
+// Flattened like vdot (same number of elements); the result has onto's shape and the promoted
+// dtype (float64 for bool/integers). A zero `onto` (a·a == 0) gives zeros, not NaN.
 Tensor project(const TensorView& b, const TensorView& onto);
-// a·b / (|a| |b|) over the last axis (broadcast); zero vectors give 0.
+// conj(a)·b / (|a| |b|) over the last axis, all axes broadcast like NumPy; the result drops the
+// last axis. A zero vector gives 0, not NaN. Computed in double precision, returned in the
+// promoted dtype (float64 for bool/integers). See docs/products.md.
 Tensor cosine_similarity(const TensorView& a, const TensorView& b);
 
 }  // namespace ein

@@ -95,8 +95,8 @@ Tensor vdot(const TensorView& a, const TensorView& b) {
   }
   Tensor out = Tensor::empty(result, {});
   if (result == DType::Complex64) {
-    *out.data_as<complex64>() = complex64(elementwise::to_float(value.real()),
-                                          elementwise::to_float(value.imag()));
+    *out.data_as<complex64>() =
+        complex64(elementwise::to_float(value.real()), elementwise::to_float(value.imag()));
   } else {
     *out.data_as<complex128>() = value;
   }

@@ -103,8 +103,8 @@ Tensor cosine_similarity(const TensorView& a, const TensorView& b) {
   // conj(a)·b per row, in double precision. Conjugating before broadcasting keeps the copy the
   // size of a.
   const Tensor ac = is_complex(a.dtype()) ? conj(a) : Tensor::borrow(a);
-  const Tensor dots =
-      api::contract2("...i", ac.view().broadcast_to(shape), "...i", b.broadcast_to(shape), "...", cd);
+  const Tensor dots = api::contract2("...i", ac.view().broadcast_to(shape), "...i",
+                                     b.broadcast_to(shape), "...", cd);
   // Each operand's norms over its own batch axes (only its vector axis broadcast to n).
   auto norms = [&](const TensorView& v) {
     Shape row = v.shape();

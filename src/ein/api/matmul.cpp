@@ -52,8 +52,8 @@ Tensor matmul(const TensorView& a, const TensorView& b) {
   const bool a_matrix = a.rank() >= 2, b_matrix = b.rank() >= 2;
   const std::string ta = a_matrix ? "...ij" : "j";
   const std::string tb = b_matrix ? "...jk" : "j";
-  const std::string out =
-      std::string(a_matrix || b_matrix ? "..." : "") + (a_matrix ? "i" : "") + (b_matrix ? "k" : "");
+  const std::string out = std::string(a_matrix || b_matrix ? "..." : "") + (a_matrix ? "i" : "") +
+                          (b_matrix ? "k" : "");
   return api::contract2(ta, a, tb, b, out);
 }
 

@@ -50,11 +50,11 @@ Tensor tensordot(const TensorView& a, const TensorView& b, std::span<const int> 
   std::vector<bool> contracted_a(static_cast<std::size_t>(a.rank()), false);
   for (std::size_t i = 0; i < ax.size(); ++i) {
     if (a.extent(ax[i]) != b.extent(bx[i])) {
-      throw Error(ErrorCode::ShapeMismatch,
-                  "tensordot: shape-mismatch for sum: axis " + std::to_string(ax[i]) +
-                      " of a has extent " + std::to_string(a.extent(ax[i])) + " but axis " +
-                      std::to_string(bx[i]) + " of b has extent " +
-                      std::to_string(b.extent(bx[i])));
+      throw Error(ErrorCode::ShapeMismatch, "tensordot: shape-mismatch for sum: axis " +
+                                                std::to_string(ax[i]) + " of a has extent " +
+                                                std::to_string(a.extent(ax[i])) + " but axis " +
+                                                std::to_string(bx[i]) + " of b has extent " +
+                                                std::to_string(b.extent(bx[i])));
     }
     contracted_a[ax[i]] = true;
     tb[bx[i]] = ta[ax[i]];
@@ -77,9 +77,9 @@ Tensor tensordot(const TensorView& a, const TensorView& b, int axes) {
   // NumPy turns a negative count into an empty range (an outer product), an accident of
   // range(-n, 0); we reject it instead of silently computing something else.
   if (axes < 0) {
-    throw Error(ErrorCode::InvalidArgument,
-                "tensordot: axes must be a non-negative number of axes, got " +
-                    std::to_string(axes));
+    throw Error(
+        ErrorCode::InvalidArgument,
+        "tensordot: axes must be a non-negative number of axes, got " + std::to_string(axes));
   }
   for (int i = 0; i < 2; ++i) {
     const TensorView& v = i == 0 ? a : b;

@@ -53,9 +53,12 @@ void run_binary(const TensorView& out, const TensorView& a, const TensorView& b,
 template <class T>
 void dispatch_op(BinaryOp op, const TensorView& out, const TensorView& a, const TensorView& b) {
   switch (op) {
-    case BinaryOp::Add: return run_binary<T>(out, a, b, add_values<T>);
-    case BinaryOp::Subtract: return run_binary<T>(out, a, b, subtract_values<T>);
-    case BinaryOp::Multiply: return run_binary<T>(out, a, b, multiply_values<T>);
+    case BinaryOp::Add:
+      return run_binary<T>(out, a, b, add_values<T>);
+    case BinaryOp::Subtract:
+      return run_binary<T>(out, a, b, subtract_values<T>);
+    case BinaryOp::Multiply:
+      return run_binary<T>(out, a, b, multiply_values<T>);
     case BinaryOp::Divide:
       // Integer and bool division never get here (binary_result_dtype makes them float64), and
       // must not be instantiated: x / 0 would be undefined behaviour.
@@ -77,10 +80,14 @@ Tensor as_dtype(const TensorView& v, DType dtype) {
 
 const char* binary_op_name(BinaryOp op) noexcept {
   switch (op) {
-    case BinaryOp::Add: return "add";
-    case BinaryOp::Subtract: return "subtract";
-    case BinaryOp::Multiply: return "multiply";
-    case BinaryOp::Divide: return "divide";
+    case BinaryOp::Add:
+      return "add";
+    case BinaryOp::Subtract:
+      return "subtract";
+    case BinaryOp::Multiply:
+      return "multiply";
+    case BinaryOp::Divide:
+      return "divide";
   }
   return "?";
 }

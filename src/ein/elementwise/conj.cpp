@@ -18,8 +18,8 @@ Tensor conj(const TensorView& a) {
     if constexpr (is_complex_v<T>) {
       elementwise::for_each_row(
           plan, {static_cast<std::byte*>(out.data()), static_cast<std::byte*>(a.data()), nullptr},
-          {isz, isz, 0}, [](const std::array<std::byte*, 3>& p, const std::array<Index, 3>& s,
-                            Index n) {
+          {isz, isz, 0},
+          [](const std::array<std::byte*, 3>& p, const std::array<Index, 3>& s, Index n) {
             T* o = static_cast<T*>(static_cast<void*>(p[0]));
             const T* x = static_cast<const T*>(static_cast<const void*>(p[1]));
             for (Index i = 0; i < n; ++i) o[i] = T(x[i * s[1]].real(), -x[i * s[1]].imag());

@@ -57,8 +57,8 @@ TEST(LoopPlan, ForEachRowVisitsEveryElementOnce) {
   for_each_row(p,
                {reinterpret_cast<std::byte*>(dst.data()),
                 reinterpret_cast<std::byte*>(src.data() + 11), nullptr},
-               {4, 4, 0}, [](const std::array<std::byte*, 3>& ptr, const std::array<Index, 3>& st,
-                             Index n) {
+               {4, 4, 0},
+               [](const std::array<std::byte*, 3>& ptr, const std::array<Index, 3>& st, Index n) {
                  int* o = reinterpret_cast<int*>(ptr[0]);
                  const int* x = reinterpret_cast<const int*>(ptr[1]);
                  for (Index i = 0; i < n; ++i) o[i] = x[i * st[1]];

@@ -18,7 +18,6 @@ Tensor tensor_op(BinaryOp op, const TensorView& a, const TensorView& b) {
   return elementwise::binary(op, a, b, elementwise::binary_result_dtype(op, a.dtype(), b.dtype()));
 }
 
-
 // A Python-like scalar: exactly one of int, float or complex.
 struct WeakScalar {
   enum class Kind { Int, Float, Complex } kind;
@@ -32,8 +31,10 @@ struct WeakScalar {
 // single precision for float and complex scalars; bool/int go to int64/float64/complex128).
 DType weak_result_dtype(DType t, const WeakScalar& s) {
   switch (s.kind) {
-    case WeakScalar::Kind::Int: return t == DType::Bool ? DType::Int64 : t;
-    case WeakScalar::Kind::Float: return is_inexact(t) ? t : DType::Float64;
+    case WeakScalar::Kind::Int:
+      return t == DType::Bool ? DType::Int64 : t;
+    case WeakScalar::Kind::Float:
+      return is_inexact(t) ? t : DType::Float64;
     case WeakScalar::Kind::Complex:
       if (is_complex(t)) return t;
       return t == DType::Float32 ? DType::Complex64 : DType::Complex128;
@@ -80,7 +81,8 @@ Tensor scalar_op(BinaryOp op, const TensorView& a, const WeakScalar& s, bool sca
   DType dtype = weak_result_dtype(a.dtype(), s);
   if (op == BinaryOp::Divide && !is_inexact(dtype)) dtype = DType::Float64;
   const Tensor st = scalar_tensor(s, dtype, elementwise::binary_op_name(op));
-  return scalar_first ? elementwise::binary(op, st, a, dtype) : elementwise::binary(op, a, st, dtype);
+  return scalar_first ? elementwise::binary(op, st, a, dtype)
+                      : elementwise::binary(op, a, st, dtype);
 }
 
 WeakScalar from_double(double v) { return {WeakScalar::Kind::Float, 0, v, {}}; }
