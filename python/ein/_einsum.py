@@ -1,0 +1,196 @@
+"""ein.einsum and ein.einsum_path: NumPy's signatures and semantics on ein's engine."""
+
+from __future__ import annotations
+
+import operator
+
+import numpy as np
+
+from . import _ein
+from ._operands import as_operand, check_dtype, is_viewable_out
+from ._optimize import memory_limit_bytes, parse_optimize
+
+__all__ = ["einsum", "einsum_path"]
+
+_c_einsum = _ein.einsum
+_ORDERS = ("C", "F", "A", "K")
+_CASTINGS = ("no", "equiv", "safe", "same_kind", "unsafe")
+
+
+def einsum(*operands, out=None, dtype=None, order="K", casting="safe", optimize="auto"):
+    """Evaluates the Einstein summation convention on the operands, exactly as ``numpy.einsum``.
+
+    ``einsum(subscripts, *operands, out=None, dtype=None, order='K', casting='safe',
+    optimize='auto')``, or NumPy's sublist form ``einsum(a, [0, 1], b, [1, 2], [0, 2])``.
+
+    Operands are NumPy arrays of dtype bool, int32, int64, float32, float64, complex64 or
+    complex128 in any layout (read in place, never copied), Python scalars and lists, or DLPack
+    producers such as PyTorch CPU tensors (shared, not copied). The result is a NumPy array, or a
+    NumPy scalar where NumPy returns one; a single-operand einsum that sums nothing
+    (``'ij->ji'``, ``'ii->i'``) returns a view of its operand, as NumPy does.
+
+    ``optimize`` picks the contraction path: ``'auto'`` (the default: ein always plans, which
+    changes only speed, never the result beyond rounding), ``'greedy'``, ``'optimal'``,
+    ``'dp'``, ``'branch-all'``, ``'branch-2'``, ``'branch-1'``, ``True`` (``'greedy'``),
+    ``False`` (left to right), ``(name, memory_limit_in_elements)``, or an explicit path as
+    ``numpy.einsum_path`` returns it (``['einsum_path', (0, 1), ...]``) or as a list of pairs.
+
+    ``out`` may overlap the operands; the result is NumPy's. ``order='F'`` gives a
+    Fortran-ordered result; other orders give C order. The GIL is released while computing.
+
+    >>> import numpy as np, ein
+    >>> a = np.arange(6.0).reshape(2, 3)
+    >>> b = np.arange(12.0).reshape(3, 4)
+    >>> ein.einsum('ij,jk->ik', a, b)
+    array([[20., 23., 26., 29.],
+           [56., 68., 80., 92.]])
+    >>> ein.einsum('ii', np.eye(3))
+    np.float64(3.0)
+    >>> ein.einsum(a, [0, 1], b, [1, 2], [0, 2]).shape
+    (2, 4)
+    """
+    if out is None and dtype is None and order == "K" and casting == "safe":
+        # The common call: the compiled module does everything, or answers NotImplemented when
+        # an operand or optimize value needs the general route below.
+        result = _c_einsum(operands, optimize)
+        if result is not NotImplemented:
+            return result
+    return _einsum_general(operands, out, dtype, order, casting, optimize)
+
+
+def einsum_path(*operands, optimize="greedy"):
+    """The contraction path ein would take, and a report, like ``numpy.einsum_path``.
+
+    Returns ``(path, report)``: ``path`` is ``['einsum_path', (i, j), ...]`` (pass it back as
+    ``optimize=`` to ``ein.einsum`` or ``numpy.einsum``) and ``report`` a printable table of the
+    steps with their FLOP estimates and the kernel each step uses.
+
+    >>> import numpy as np, ein
+    >>> a, b, c = np.ones((2, 3)), np.ones((3, 4)), np.ones((4, 5))
+    >>> path, report = ein.einsum_path('ij,jk,kl->il', a, b, c, optimize='optimal')
+    >>> path
+    ['einsum_path', (0, 1), (0, 1)]
+    """
+    subscripts, arrays = _parse_operands(operands)
+    opt = parse_optimize(optimize, len(arrays))
+    arrays = tuple(as_operand(x, f"operand {i}") for i, x in enumerate(arrays))
+    itemsize = np.result_type(*arrays).itemsize
+    pairs, report = _ein.einsum_path(
+        subscripts, arrays, opt.finder, opt.path, memory_limit_bytes(opt.memory_limit, itemsize)
+    )
+    steps = [(0,)] if len(arrays) == 1 else [tuple(p) for p in pairs]
+    return ["einsum_path", *steps], report
+
+
+def _einsum_general(operands, out, dtype, order, casting, optimize):
+    subscripts, arrays = _parse_operands(operands)
+    opt = parse_optimize(optimize, len(arrays))
+    if order not in _ORDERS:
+        raise ValueError(f"order must be one of 'C', 'F', 'A', or 'K' (got {order!r})")
+    if casting not in _CASTINGS:
+        raise ValueError(
+            "casting must be one of 'no', 'equiv', 'safe', 'same_kind', 'unsafe' "
+            f"(got {casting!r})"
+        )
+    arrays = [as_operand(x, f"einsum: operand {i}") for i, x in enumerate(arrays)]
+    if dtype is not None:
+        dtype = check_dtype(dtype, "einsum: dtype")
+        arrays = [_cast_operand(a, dtype, casting, i) for i, a in enumerate(arrays)]
+        result_dtype = dtype
+    else:
+        result_dtype = np.result_type(*arrays)
+        if casting in ("no", "equiv"):
+            for i, a in enumerate(arrays):
+                _check_cast(a.dtype, result_dtype, casting, f"operand {i}")
+    limit = memory_limit_bytes(opt.memory_limit, result_dtype.itemsize)
+    dtype_name = None if dtype is None else dtype.name
+    args = (subscripts, *arrays)
+    if out is None:
+        return _c_einsum(
+            args, opt.finder, dtype_name, None, order == "F", opt.path, limit, True
+        )
+    if not isinstance(out, np.ndarray):
+        raise TypeError("keyword parameter out must be an array for einsum")
+    if not out.flags.writeable:
+        raise ValueError("output array is read-only")
+    _check_cast(result_dtype, out.dtype, casting, "the result into out")
+    if is_viewable_out(out) and np.can_cast(result_dtype, out.dtype, "safe"):
+        # ein writes into out itself, also when out overlaps an operand (it computes aside).
+        _c_einsum(args, opt.finder, dtype_name, out, False, opt.path, limit, True)
+        return out
+    # A cast ein does not do itself (same_kind / unsafe) or an out ein cannot view in place.
+    result = _c_einsum(args, opt.finder, dtype_name, None, False, opt.path, limit, True)
+    result = np.asarray(result)
+    if result.shape != out.shape:
+        raise ValueError(
+            f"einsum: out has shape {out.shape}, the result has shape {result.shape}"
+        )
+    np.copyto(out, result, casting="unsafe")
+    return out
+
+
+def _check_cast(from_dtype, to_dtype, casting, what):
+    if not np.can_cast(from_dtype, to_dtype, casting):
+        raise TypeError(
+            f"einsum: cannot cast {what} from dtype('{from_dtype}') to dtype('{to_dtype}') "
+            f"according to the rule '{casting}'"
+        )
+
+
+def _cast_operand(a: np.ndarray, dtype: np.dtype, casting: str, index: int) -> np.ndarray:
+    if a.dtype == dtype:
+        return a
+    _check_cast(a.dtype, dtype, casting, f"operand {index}")
+    if np.can_cast(a.dtype, dtype, "safe"):
+        return a  # ein converts safely while it computes, without a copy of the operand
+    return a.astype(dtype)  # same_kind / unsafe: NumPy's conversion rules, one copy
+
+
+def _parse_operands(operands):
+    """(subscripts, operands) from NumPy's two calling forms."""
+    if not operands:
+        raise ValueError(
+            "must specify the einstein sum subscripts string and at least one operand, or at "
+            "least one operand and its corresponding subscripts list"
+        )
+    if isinstance(operands[0], str):
+        if len(operands) < 2:
+            raise ValueError(
+                "must specify the einstein sum subscripts string and at least one operand"
+            )
+        return operands[0], list(operands[1:])
+    num = len(operands) // 2
+    arrays = [operands[2 * i] for i in range(num)]
+    terms = [_sublist_term(operands[2 * i + 1]) for i in range(num)]
+    subscripts = ",".join(terms)
+    if len(operands) % 2 == 1:
+        subscripts += "->" + _sublist_term(operands[-1])
+    if num == 0:
+        raise ValueError(
+            "must specify the einstein sum subscripts string and at least one operand, or at "
+            "least one operand and its corresponding subscripts list"
+        )
+    return subscripts, arrays
+
+
+def _sublist_term(sublist) -> str:
+    """NumPy's C mapping of sublist labels: 0-25 -> 'A'-'Z', 26-51 -> 'a'-'z', so that implicit
+    outputs sort labels by their integer value."""
+    term = []
+    try:
+        items = list(sublist)
+    except TypeError:
+        raise TypeError("each subscript must be either an integer or an ellipsis") from None
+    for item in items:
+        if item is Ellipsis:
+            term.append("...")
+            continue
+        try:
+            label = operator.index(item)
+        except TypeError:
+            raise TypeError("each subscript must be either an integer or an ellipsis") from None
+        if not 0 <= label < 52:
+            raise ValueError("subscript is not within the valid range [0, 52)")
+        term.append(chr(ord("A") + label) if label < 26 else chr(ord("a") + label - 26))
+    return "".join(term)
+

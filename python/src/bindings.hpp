@@ -1,0 +1,14 @@
+// One function per file that adds its part of the ein._ein module.
+#pragma once
+
+#include <nanobind/nanobind.h>
+
+namespace ein::python {
+
+namespace nb = nanobind;
+
+void bind_einsum(nb::module_& m);
+void bind_expression(nb::module_& m);
+void bind_products(nb::module_& m);
+
+}  // namespace ein::python

@@ -1,0 +1,46 @@
+// Zero-copy views of Python arrays as ein::TensorView, through the buffer protocol.
+//
+// Why the buffer protocol and not __dlpack__: for a NumPy array PyObject_GetBuffer costs about
+// 30 ns, a __dlpack__ round trip (a method call and a capsule) several times that, and einsum on
+// tiny arrays is dominated by such per-call costs. DLPack producers that are not NumPy arrays
+// (PyTorch tensors, ...) are turned into NumPy views by numpy.from_dlpack in the Python layer,
+// which is zero-copy too.
+#pragma once
+
+#include <nanobind/nanobind.h>
+
+#include <optional>
+
+#include "ein/tensor.hpp"
+
+namespace ein::python {
+
+// The dtype a buffer-protocol format string denotes, or nullopt when ein has no such dtype (or
+// the data is not in native byte order).
+std::optional<DType> dtype_from_buffer_format(const char* format, Py_ssize_t itemsize);
+
+// One Py_buffer held for as long as this object lives (the exporter keeps the memory valid).
+class HeldBuffer {
+ public:
+  HeldBuffer() = default;
+  HeldBuffer(const HeldBuffer&) = delete;
+  HeldBuffer& operator=(const HeldBuffer&) = delete;
+  HeldBuffer(HeldBuffer&& other) noexcept;
+  HeldBuffer& operator=(HeldBuffer&& other) noexcept;
+  ~HeldBuffer() { release(); }
+
+  // Views `obj` without copying into `view`. Returns nullptr on success, else why it cannot (the
+  // object has no buffer, an unsupported dtype, non-native byte order, a misaligned pointer or
+  // strides that are not a multiple of the item size); no Python error is left set either way.
+  // The view stays valid while this object holds the buffer.
+  const char* acquire(PyObject* obj, bool writable, TensorView& view);
+
+  [[nodiscard]] bool readonly() const noexcept { return buffer_.readonly != 0; }
+  void release() noexcept;
+
+ private:
+  Py_buffer buffer_{};
+  bool held_ = false;
+};
+
+}  // namespace ein::python

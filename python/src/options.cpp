@@ -1,0 +1,38 @@
+#include "options.hpp"
+
+#include <string_view>
+
+namespace ein::python {
+
+std::optional<std::string> path_finder_name(nb::handle optimize, bool strict) {
+  if (optimize.ptr() == Py_True) return std::string("greedy");
+  if (optimize.ptr() == Py_False || optimize.is_none()) return std::string("none");
+  if (nb::isinstance<nb::str>(optimize)) {
+    const std::string_view name = nb::borrow<nb::str>(optimize).c_str();
+    for (const char* known : kPathNames) {
+      if (name == known) return std::string(name);
+    }
+  }
+  if (!strict) return std::nullopt;
+  throw nb::value_error(("einsum: unknown optimize value " +
+                         std::string(nb::repr(optimize).c_str()))
+                            .c_str());
+}
+
+ContractionPath path_from_python(nb::handle path) {
+  ContractionPath pairs;
+  if (path.is_none()) return pairs;
+  for (nb::handle step : path) {
+    nb::tuple t = nb::borrow<nb::tuple>(nb::tuple(step));
+    if (t.size() != 2) throw nb::value_error("einsum: a path step must be a pair (i, j)");
+    pairs.emplace_back(nb::cast<int>(t[0]), nb::cast<int>(t[1]));
+  }
+  return pairs;
+}
+
+std::optional<std::int64_t> memory_limit_from_python(nb::handle limit) {
+  if (limit.is_none()) return std::nullopt;
+  return nb::cast<std::int64_t>(limit);
+}
+
+}  // namespace ein::python
