@@ -40,8 +40,11 @@ struct Candidate {
 class BranchBound {
  public:
   BranchBound(const PathProblem& problem, std::optional<int> nbranch)
-      : problem_(problem), nbranch_(nbranch), output_(sorted_labels(problem.output)),
-        is_output_(problem.extents.size(), false), count_(problem.extents.size(), 0),
+      : problem_(problem),
+        nbranch_(nbranch),
+        output_(sorted_labels(problem.output)),
+        is_output_(problem.extents.size(), false),
+        count_(problem.extents.size(), 0),
         progress_(2 * problem.inputs.size() + 1, kInf) {
     for (int l : problem.output) is_output_[static_cast<std::size_t>(l)] = true;
     for (const auto& input : problem.inputs) {
@@ -95,7 +98,8 @@ class BranchBound {
     Labels result;
     for (int l : either) {
       const auto ul = static_cast<std::size_t>(l);
-      const int here = static_cast<int>(labels_contain(ka, l)) + static_cast<int>(labels_contain(kb, l));
+      const int here =
+          static_cast<int>(labels_contain(ka, l)) + static_cast<int>(labels_contain(kb, l));
       if (is_output_[ul] || count_[ul] > here) result.push_back(l);
     }
     const double step_flops =
@@ -119,8 +123,8 @@ class BranchBound {
       }
       return;
     }
-    const double cost = result_size - labels_size(ka, problem_.extents) -
-                        labels_size(kb, problem_.extents);
+    const double cost =
+        result_size - labels_size(ka, problem_.extents) - labels_size(kb, problem_.extents);
     candidates.push_back({cost, step_flops, new_flops, new_size, a, b, std::move(result)});
   }
 
@@ -161,13 +165,13 @@ class BranchBound {
   std::optional<int> nbranch_;
   Labels output_;
   std::vector<bool> is_output_;
-  std::vector<int> count_;          // per label: how many live tensors hold it
-  std::vector<double> progress_;    // per depth (number of tensors made): best flops seen
-  std::vector<Labels> tensors_;     // by SSA id; the search appends and pops
+  std::vector<int> count_;        // per label: how many live tensors hold it
+  std::vector<double> progress_;  // per depth (number of tensors made): best flops seen
+  std::vector<Labels> tensors_;   // by SSA id; the search appends and pops
   SsaPath path_;
   double best_flops_ = kInf;
   double best_size_ = kInf;
-  SsaPath best_path_;               // may end early: the rest is contracted at once
+  SsaPath best_path_;  // may end early: the rest is contracted at once
 };
 
 }  // namespace

@@ -38,8 +38,8 @@ StepCost cost_step(const std::vector<Labels>& terms, std::vector<int> positions,
       step.removed.push_back(l);
     }
   }
-  step.flops = flop_count(involved, !step.removed.empty(), static_cast<int>(positions.size()),
-                          extents);
+  step.flops =
+      flop_count(involved, !step.removed.empty(), static_cast<int>(positions.size()), extents);
   step.result_size = labels_size(step.result, extents);
   step.involved = std::move(involved);
   step.operands = std::move(positions);
@@ -77,18 +77,18 @@ void validate_path(const ContractionPath& path, int num_operands, bool allow_par
       }
     }
     if (step.first == step.second) {
-      throw Error(ErrorCode::InvalidArgument,
-                  step_name(k, step) + ": names position " + std::to_string(step.first) +
-                      " twice; a step contracts two distinct operands");
+      throw Error(ErrorCode::InvalidArgument, step_name(k, step) + ": names position " +
+                                                  std::to_string(step.first) +
+                                                  " twice; a step contracts two distinct operands");
     }
     --left;
   }
   if (left != 1 && !allow_partial) {
-    throw Error(ErrorCode::InvalidArgument,
-                "contraction path has " + std::to_string(path.size()) + " steps and leaves " +
-                    std::to_string(left) + " operands; a complete path for " +
-                    std::to_string(num_operands) + " operands has " +
-                    std::to_string(num_operands - 1) + " steps");
+    throw Error(ErrorCode::InvalidArgument, "contraction path has " + std::to_string(path.size()) +
+                                                " steps and leaves " + std::to_string(left) +
+                                                " operands; a complete path for " +
+                                                std::to_string(num_operands) + " operands has " +
+                                                std::to_string(num_operands - 1) + " steps");
   }
 }
 

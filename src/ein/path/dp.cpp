@@ -83,8 +83,11 @@ std::vector<std::vector<int>> connected_groups(const PathProblem& problem) {
 class GroupSearch {
  public:
   GroupSearch(const LabelGroups& groups, std::vector<int> operands, double limit)
-      : groups_(groups), operands_(std::move(operands)), limit_(limit),
-        w_(static_cast<std::size_t>(groups.words())), levels_(operands_.size() + 1) {
+      : groups_(groups),
+        operands_(std::move(operands)),
+        limit_(limit),
+        w_(static_cast<std::size_t>(groups.words())),
+        levels_(operands_.size() + 1) {
     // Holders of each summed group as a mask over this group's operands.
     local_holders_.assign(static_cast<std::size_t>(groups.num_groups()), 0);
     for (int g = 0; g < groups.num_groups(); ++g) {
@@ -197,8 +200,7 @@ class GroupSearch {
           result[k] = joined[k] & ~removed;
           inner = inner || removed != 0;
         }
-        const double cost =
-            e1.cost + e2.cost + groups_.size(joined.data()) * (inner ? 2.0 : 1.0);
+        const double cost = e1.cost + e2.cost + groups_.size(joined.data()) * (inner ? 2.0 : 1.0);
         if (cost > cap) continue;
         auto it = out.index.find(s);
         if (it != out.index.end() && out.entries[it->second].cost <= cost) continue;
@@ -209,7 +211,8 @@ class GroupSearch {
   }
 
   int build(ContractionTree& tree, std::uint64_t s) const {
-    if (std::has_single_bit(s)) return tree.leaf(operands_[static_cast<std::size_t>(std::countr_zero(s))]);
+    if (std::has_single_bit(s))
+      return tree.leaf(operands_[static_cast<std::size_t>(std::countr_zero(s))]);
     const Level& level = levels_[static_cast<std::size_t>(std::popcount(s))];
     const Entry& e = level.entries[level.index.at(s)];
     const int left = build(tree, e.left);

@@ -48,7 +48,8 @@ struct Candidate {
 class Greedy {
  public:
   explicit Greedy(const PathProblem& problem)
-      : problem_(problem), is_output_(problem.extents.size(), false),
+      : problem_(problem),
+        is_output_(problem.extents.size(), false),
         holders_of_label_(problem.extents.size()) {
     for (int l : problem.output) is_output_[static_cast<std::size_t>(l)] = true;
     // Labels every operand holds join the output (see the file comment).
@@ -237,13 +238,13 @@ class Greedy {
   }
 
   const PathProblem& problem_;
-  std::vector<bool> is_output_;                      // per label: output, or held by all operands
-  std::vector<std::vector<int>> holders_of_label_;   // per summed label: keys of live tensors
-  std::vector<Labels> keys_;                         // distinct label sets seen
+  std::vector<bool> is_output_;                     // per label: output, or held by all operands
+  std::vector<std::vector<int>> holders_of_label_;  // per summed label: keys of live tensors
+  std::vector<Labels> keys_;                        // distinct label sets seen
   std::unordered_map<Labels, int, LabelsHash> key_of_;
-  std::vector<double> footprint_;                    // per key: its size
-  std::vector<int> holder_;                          // per key: SSA id of the live tensor, or -1
-  std::vector<Labels> results_;                      // candidates' result labels
+  std::vector<double> footprint_;  // per key: its size
+  std::vector<int> holder_;        // per key: SSA id of the live tensor, or -1
+  std::vector<Labels> results_;    // candidates' result labels
   std::priority_queue<Candidate, std::vector<Candidate>, std::greater<>> queue_;
   SsaPath ssa_;
   int next_ssa_ = 0;

@@ -11,7 +11,8 @@ LabelGroups::LabelGroups(const PathProblem& problem) {
   const std::size_t num_labels = problem.extents.size();
   std::vector<std::vector<int>> holders(num_labels);
   for (std::size_t i = 0; i < problem.inputs.size(); ++i) {
-    for (int l : problem.inputs[i]) holders[static_cast<std::size_t>(l)].push_back(static_cast<int>(i));
+    for (int l : problem.inputs[i])
+      holders[static_cast<std::size_t>(l)].push_back(static_cast<int>(i));
   }
   std::vector<bool> in_output(num_labels, false);
   for (int l : problem.output) in_output[static_cast<std::size_t>(l)] = true;

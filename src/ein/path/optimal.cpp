@@ -32,7 +32,8 @@ std::vector<std::uint64_t> subset_labels(const LabelGroups& groups, int n) {
   for (std::size_t s = 1; s < num_sets; ++s) {
     const auto low = static_cast<int>(std::countr_zero(s));
     const std::size_t prev = s & (s - 1);
-    for (std::size_t k = 0; k < w; ++k) kept[s * w + k] = kept[prev * w + k] | groups.operand(low)[k];
+    for (std::size_t k = 0; k < w; ++k)
+      kept[s * w + k] = kept[prev * w + k] | groups.operand(low)[k];
   }
   // inside[S] = summed groups all of whose holders lie in S: a superset closure seeded at each
   // group's exact holder set.

@@ -7,10 +7,10 @@
 //
 // Memory limit and partial paths: PathProblem::memory_limit bounds the elements of every step's
 // result, the final output included (as in opt_einsum). When no sequence of pairwise steps fits,
-// a finder falls back like opt_einsum does: it returns a PARTIAL path (fewer than n-1 pairs) and the
-// operands left after it are meant to be contracted all at once in one n-ary step. evaluate_path()
-// and make_path_info() show that step; PathCost::rest_at_once tells callers about it. A partial
-// path never leaves exactly two operands (a final pair is then appended instead).
+// a finder falls back like opt_einsum does: it returns a PARTIAL path (fewer than n-1 pairs) and
+// the operands left after it are meant to be contracted all at once in one n-ary step.
+// evaluate_path() and make_path_info() show that step; PathCost::rest_at_once tells callers about
+// it. A partial path never leaves exactly two operands (a final pair is then appended instead).
 #pragma once
 
 #include <optional>
@@ -70,7 +70,7 @@ struct PathCost {
   double flops = 0;                 // sum of the steps' costs (opt_einsum's opt_cost)
   double naive_flops = 0;           // opt_einsum's naive_cost (one n-ary einsum over all labels)
   double largest_intermediate = 0;  // elements of the largest step result (final output included)
-  bool rest_at_once = false;        // the path was partial; the last step is n-ary (memory fallback)
+  bool rest_at_once = false;  // the path was partial; the last step is n-ary (memory fallback)
   bool within_memory_limit = true;  // every step result fits problem.memory_limit
   std::vector<StepCost> steps;
 };

@@ -100,9 +100,10 @@ std::string PathInfo::to_string() const {
 
   // NumPy's layout; a kernel column is appended when the lowering has filled it in.
   constexpr std::size_t kNumpyWidth = 74;
+  constexpr std::size_t kKernelColumn = 75;  // two spaces after the widest NumPy row
   const bool with_kernel = kernel_width > 0;
-  const std::size_t width = with_kernel ? kNumpyWidth + std::max<std::size_t>(kernel_width, 6)
-                                        : kNumpyWidth;
+  const std::size_t width =
+      with_kernel ? kKernelColumn + std::max<std::size_t>(kernel_width, 6) : kNumpyWidth;
   std::string out;
   out += "  Complete contraction:  " + equation + "\n";
   out += "         Naive scaling:  " + std::to_string(labels.size()) + "\n";
@@ -110,18 +111,18 @@ std::string PathInfo::to_string() const {
   out += "      Naive FLOP count:  " + sci3(naive_flops) + "\n";
   out += "  Optimized FLOP count:  " + sci3(optimized_flops) + "\n";
   out += "   Theoretical speedup:  " + std::string(speedup_text) + "\n";
-  out += "  Largest intermediate:  " + sci3(static_cast<double>(largest_intermediate)) +
-         " elements\n";
+  out +=
+      "  Largest intermediate:  " + sci3(static_cast<double>(largest_intermediate)) + " elements\n";
   out += std::string(width, '-') + "\n";
-  std::string header = right("scaling", 6) + " " + right("current", 24) + " " +
-                       right("remaining", 40);
-  out += with_kernel ? pad_to(header, kNumpyWidth) + "kernel" : header;
+  std::string header =
+      right("scaling", 6) + " " + right("current", 24) + " " + right("remaining", 40);
+  out += with_kernel ? pad_to(header, kKernelColumn) + "kernel" : header;
   out += "\n" + std::string(width, '-');
   const std::vector<std::string> remaining = remaining_column(*this);
   for (std::size_t k = 0; k < steps.size(); ++k) {
     std::string row = right(std::to_string(steps[k].scaling), 4) + "    " +
                       right(steps[k].contraction, 24) + " " + right(remaining[k], 40);
-    out += "\n" + (with_kernel ? pad_to(row, kNumpyWidth) + steps[k].kernel : row);
+    out += "\n" + (with_kernel ? pad_to(row, kKernelColumn) + steps[k].kernel : row);
   }
   return out;
 }
