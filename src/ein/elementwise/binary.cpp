@@ -6,6 +6,7 @@
 #include "ein/elementwise/arith.hpp"
 #include "ein/elementwise/loop.hpp"
 #include "ein/ops.hpp"
+#include "ein/support/parallel.hpp"
 
 namespace ein::elementwise {
 
@@ -36,18 +37,26 @@ void binary_row(std::byte* out, std::byte* a, Index sa, std::byte* b, Index sb, 
   }
 }
 
+// Elements per parallel chunk: below this a thread hand-off costs more than the arithmetic.
+constexpr Index kGrain = Index{1} << 15;
+
 template <class T, class F>
 void run_binary(const TensorView& out, const TensorView& a, const TensorView& b, F f) {
   const std::array<const Strides*, 3> strides = {&out.strides(), &a.strides(), &b.strides()};
   const LoopPlan plan = plan_loop(out.shape(), strides);
   const auto isz = static_cast<Index>(sizeof(T));
-  for_each_row(plan,
-               {static_cast<std::byte*>(out.data()), static_cast<std::byte*>(a.data()),
-                static_cast<std::byte*>(b.data())},
-               {isz, isz, isz},
-               [&](const std::array<std::byte*, 3>& p, const std::array<Index, 3>& s, Index n) {
-                 binary_row<T>(p[0], p[1], s[1], p[2], s[2], n, f);
-               });
+  const std::array<std::byte*, 3> bases = {static_cast<std::byte*>(out.data()),
+                                           static_cast<std::byte*>(a.data()),
+                                           static_cast<std::byte*>(b.data())};
+  // Static chunks of the output in C order; each writes only its own elements.
+  support::parallel_for(
+      out.numel(), 0,
+      [&](Index begin, Index end) {
+        for_each_in_range(plan, bases, {isz, isz, isz}, begin, end,
+                          [&](const std::array<std::byte*, 3>& p, const std::array<Index, 3>& s,
+                              Index n) { binary_row<T>(p[0], p[1], s[1], p[2], s[2], n, f); });
+      },
+      kGrain);
 }
 
 template <class T>

@@ -7,9 +7,11 @@
 // unit-stride fast paths (which the compiler vectorises) apply as often as possible.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <span>
+#include <utility>
 #include <vector>
 
 #include "ein/tensor.hpp"
@@ -32,25 +34,40 @@ struct LoopPlan {
 // rank as `shape`; strides in elements).
 LoopPlan plan_loop(std::span<const Index> shape, std::span<const Strides* const> strides);
 
-// Calls row(ptrs, inner_strides, n) once per inner row, where ptrs[k] points at the row's first
-// element of operand k (bases[k] advanced in bytes by itemsizes[k]) and inner_strides[k] is the
-// operand's innermost stride in elements.
+// Calls row(ptrs, inner_strides, n) for the elements [begin, end) of the iteration space in C
+// order, one call per (possibly partial) inner row: ptrs[k] points at the first element of the
+// piece in operand k (bases[k] advanced in bytes by itemsizes[k]), inner_strides[k] is the
+// operand's innermost stride in elements and n the piece's length. Disjoint ranges touch disjoint
+// output elements, so ranges can run on different threads.
 template <class RowFn>
-void for_each_row(const LoopPlan& plan, std::array<std::byte*, kMaxLoopOperands> bases,
-                  std::array<Index, kMaxLoopOperands> itemsizes, RowFn&& row) {
+void for_each_in_range(const LoopPlan& plan, std::array<std::byte*, kMaxLoopOperands> bases,
+                       std::array<Index, kMaxLoopOperands> itemsizes, Index begin, Index end,
+                       RowFn&& row) {
   const int r = static_cast<int>(plan.shape.size());
   const Index n = plan.inner();
+  if (begin >= end || n == 0 || plan.rows() == 0) return;
   std::array<Index, kMaxLoopOperands> inner_strides{};
   for (int k = 0; k < plan.operands; ++k) inner_strides[k] = r == 0 ? 0 : plan.strides[k][r - 1];
-  const Index rows = plan.rows();
-  if (rows == 0 || n == 0) return;
-  // Odometer over the outer axes (all but the innermost), tracking each operand's offset.
+  // Unravel the starting row into an odometer over the outer axes (all but the innermost),
+  // tracking each operand's element offset.
   std::vector<Index> idx(static_cast<std::size_t>(r > 0 ? r - 1 : 0), 0);
   std::array<Index, kMaxLoopOperands> off{};
-  for (Index row_i = 0; row_i < rows; ++row_i) {
+  Index rest = begin / n;
+  for (int a = r - 2; a >= 0; --a) {
+    idx[a] = rest % plan.shape[a];
+    rest /= plan.shape[a];
+    for (int k = 0; k < plan.operands; ++k) off[k] += idx[a] * plan.strides[k][a];
+  }
+  Index j = begin % n;  // position inside the first row
+  for (Index remaining = end - begin; remaining > 0;) {
+    const Index len = std::min(n - j, remaining);
     std::array<std::byte*, kMaxLoopOperands> ptrs{};
-    for (int k = 0; k < plan.operands; ++k) ptrs[k] = bases[k] + off[k] * itemsizes[k];
-    row(ptrs, inner_strides, n);
+    for (int k = 0; k < plan.operands; ++k) {
+      ptrs[k] = bases[k] + (off[k] + j * inner_strides[k]) * itemsizes[k];
+    }
+    row(ptrs, inner_strides, len);
+    remaining -= len;
+    j = 0;
     for (int a = r - 2; a >= 0; --a) {
       if (++idx[a] < plan.shape[a]) {
         for (int k = 0; k < plan.operands; ++k) off[k] += plan.strides[k][a];
@@ -60,6 +77,14 @@ void for_each_row(const LoopPlan& plan, std::array<std::byte*, kMaxLoopOperands>
       idx[a] = 0;
     }
   }
+}
+
+// for_each_in_range over the whole iteration space.
+template <class RowFn>
+void for_each_row(const LoopPlan& plan, std::array<std::byte*, kMaxLoopOperands> bases,
+                  std::array<Index, kMaxLoopOperands> itemsizes, RowFn&& row) {
+  for_each_in_range(plan, bases, itemsizes, 0, plan.rows() * plan.inner(),
+                    std::forward<RowFn>(row));
 }
 
 }  // namespace ein::elementwise

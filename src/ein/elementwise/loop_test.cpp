@@ -66,5 +66,39 @@ TEST(LoopPlan, ForEachRowVisitsEveryElementOnce) {
   for (int i = 0; i < 12; ++i) EXPECT_EQ(dst[static_cast<std::size_t>(i)], 11 - i);
 }
 
+TEST(LoopPlan, RangesSplitAnywhereCoverEachElementOnce) {
+  // A transposed 5x7 source: rows of the plan are 7 long; ranges start and end mid-row.
+  std::vector<int> src(35);
+  for (int i = 0; i < 35; ++i) src[static_cast<std::size_t>(i)] = i;
+  const Shape shape = {5, 7};
+  const Strides out = contiguous_strides(shape);
+  const Strides tr = {1, 5};
+  const std::array<const Strides*, 2> s = {&out, &tr};
+  const LoopPlan p = plan_loop(shape, s);
+  for (Index cut1 : {0, 3, 7, 10}) {
+    for (Index cut2 : {10, 11, 21, 35}) {
+      std::vector<int> dst(35, -1);
+      for (auto [b, e] : {std::pair<Index, Index>{0, cut1}, {cut1, cut2}, {cut2, 35}}) {
+        for_each_in_range(
+            p,
+            {reinterpret_cast<std::byte*>(dst.data()), reinterpret_cast<std::byte*>(src.data()),
+             nullptr},
+            {4, 4, 0}, b, e,
+            [](const std::array<std::byte*, 3>& ptr, const std::array<Index, 3>& st, Index n) {
+              int* o = reinterpret_cast<int*>(ptr[0]);
+              const int* x = reinterpret_cast<const int*>(ptr[1]);
+              for (Index i = 0; i < n; ++i) o[i] = x[i * st[1]];
+            });
+      }
+      for (int i = 0; i < 5; ++i) {
+        for (int j = 0; j < 7; ++j) {
+          ASSERT_EQ(dst[static_cast<std::size_t>(i * 7 + j)], j * 5 + i)
+              << "cuts " << cut1 << ", " << cut2;
+        }
+      }
+    }
+  }
+}
+
 }  // namespace
 }  // namespace ein::elementwise
