@@ -56,8 +56,9 @@ std::vector<BenchCase> suite(const std::string& name) {
   };
 }
 
-// Useful floating-point operations: 2 per multiply-add for products, 1 per element for single
-// operand reductions, 0 for pure permutations. Chains use the planner's optimized count.
+// Useful floating-point operations: 2 per multiply-add for contractions, 1 per multiply for outer
+// products, 1 per addition for single-operand reductions, 0 for pure permutations; complex
+// multiply-adds count 8 (4x real), complex additions 2. Chains use the planner's optimized count.
 double case_flops(const BenchCase& c) {
   if (c.shapes.size() > 2) {
     std::vector<OperandSpec> specs;
@@ -83,8 +84,8 @@ double case_flops(const BenchCase& c) {
     return out.find(kv.first) == std::string::npos;
   });
   const double complex_factor = is_complex(c.dtype) ? 4 : 1;
-  if (c.shapes.size() == 2) return 2 * all * complex_factor;
-  return summed ? all : 0;
+  if (c.shapes.size() == 2) return (summed ? 2 : 1) * all * complex_factor;  // multiply(-add)s
+  return summed ? all * complex_factor / 2 : 0;  // additions only
 }
 
 Tensor random_tensor(const Shape& shape, DType dtype, std::mt19937_64& rng) {

@@ -105,7 +105,9 @@ void einsum_case(DemoContext& ctx, const std::string& title, const std::string& 
     ctx.out << "operand " << specs.size() - 1 << ": " << shape_to_string(t.shape()) << " "
             << dtype_name(t.dtype()) << "\n";
   }
-  ctx.out << einsum_path(subscripts, specs).to_string();
+  std::string report = einsum_path(subscripts, specs).to_string();
+  if (!report.empty() && report.back() != '\n') report += '\n';
+  ctx.out << report;
   (void)einsum(subscripts, views);  // warm-up
   const double t0 = now_seconds();
   const Tensor r = einsum(subscripts, views);

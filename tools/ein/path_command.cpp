@@ -25,7 +25,9 @@ int run_path(const PathOptions& o) {
   EinsumOptions opt;
   opt.optimize = o.optimize;
   if (o.memory_limit >= 0) opt.memory_limit = o.memory_limit;
-  std::cout << einsum_path(o.subscripts, specs, opt).to_string();
+  std::string report = einsum_path(o.subscripts, specs, opt).to_string();
+  if (!report.empty() && report.back() != '\n') report += '\n';
+  std::cout << report;
   std::cout.flush();
   return kExitOk;
 }
