@@ -1,5 +1,6 @@
 #include "ein/io/npy_format.hpp"
 
+#include <algorithm>
 #include <bit>
 #include <cstring>
 #include <limits>
@@ -195,9 +196,12 @@ class HeaderParser {
 }  // namespace
 
 NpyPreamble parse_npy_preamble(std::span<const std::byte> head, std::string_view file) {
-  if (head.size() < kNpyMagicSize ||
-      std::memcmp(head.data(), kMagic, kNpyMagicSize) != 0) {
-    if (head.size() < kNpyMagicSize && std::memcmp(head.data(), kMagic, head.size()) == 0) {
+  // A prefix of the magic (or nothing at all) is a truncated file; anything else is not .npy.
+  const bool prefix_ok =
+      head.empty() ||
+      std::memcmp(head.data(), kMagic, std::min(head.size(), kNpyMagicSize)) == 0;
+  if (head.size() < kNpyMagicSize || !prefix_ok) {
+    if (prefix_ok) {
       throw_io(file, "truncated .npy file (" + std::to_string(head.size()) +
                          " bytes, shorter than the magic string)");
     }
