@@ -10,7 +10,10 @@ PATH_NAMES: tuple[str, ...]
 
 _Order = Literal["C", "F", "A", "K"]
 _Casting = Literal["no", "equiv", "safe", "same_kind", "unsafe"]
-_PathName = Literal["auto", "greedy", "optimal", "dp", "branch-all", "branch-2", "branch-1", "none"]
+_PathName = Literal[
+    "auto", "greedy", "optimal", "dp", "branch", "branch-all", "branch-2", "branch-1", "none",
+    "naive"
+]
 # True/False, a finder's name, (name, memory_limit_in_elements), or an explicit path: NumPy's
 # ['einsum_path', (0, 1), ...] or a plain list of (i, j) pairs.
 _Optimize = Union[

@@ -31,7 +31,8 @@ def einsum(*operands, out=None, dtype=None, order="K", casting="safe", optimize=
 
     ``optimize`` picks the contraction path: ``'auto'`` (the default: ein always plans, which
     changes only speed, never the result beyond rounding), ``'greedy'``, ``'optimal'``,
-    ``'dp'``, ``'branch-all'``, ``'branch-2'``, ``'branch-1'``, ``True`` (``'greedy'``),
+    ``'dp'``, ``'branch'``, ``'branch-all'``, ``'branch-2'``, ``'branch-1'``, ``True``
+    (``'greedy'``),
     ``False`` (left to right), ``(name, memory_limit_in_elements)``, or an explicit path as
     ``numpy.einsum_path`` returns it (``['einsum_path', (0, 1), ...]``) or as a list of pairs.
 

@@ -12,7 +12,9 @@ std::optional<DType> dtype_from_buffer_format(const char* format, Py_ssize_t ite
   constexpr bool kLittle = std::endian::native == std::endian::little;
   switch (*format) {
     case '@':
-    case '=': ++format; break;
+    case '=':
+      ++format;
+      break;
     case '<':
       if (!kLittle) return std::nullopt;
       ++format;
@@ -22,7 +24,8 @@ std::optional<DType> dtype_from_buffer_format(const char* format, Py_ssize_t ite
       if (kLittle) return std::nullopt;
       ++format;
       break;
-    default: break;
+    default:
+      break;
   }
   const bool complex = *format == 'Z';
   if (complex) ++format;
@@ -51,13 +54,13 @@ std::optional<DType> dtype_from_buffer_format(const char* format, Py_ssize_t ite
       if (!complex && itemsize == 8) return DType::Float64;
       if (complex && itemsize == 16) return DType::Complex128;
       break;
-    default: break;
+    default:
+      break;
   }
   return std::nullopt;
 }
 
-HeldBuffer::HeldBuffer(HeldBuffer&& other) noexcept
-    : buffer_(other.buffer_), held_(other.held_) {
+HeldBuffer::HeldBuffer(HeldBuffer&& other) noexcept : buffer_(other.buffer_), held_(other.held_) {
   other.held_ = false;
 }
 

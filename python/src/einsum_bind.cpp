@@ -36,8 +36,8 @@ bool hold_operands(nb::tuple args, std::size_t first, bool strict, HeldOperands&
     if (!strict && !is_exact_ndarray(obj)) return false;
     if (const char* why = held.buffers[i].acquire(obj.ptr(), false, held.views[i])) {
       if (!strict) return false;
-      throw nb::type_error(("einsum: operand " + std::to_string(i) + " cannot be used: " + why)
-                               .c_str());
+      throw nb::type_error(
+          ("einsum: operand " + std::to_string(i) + " cannot be used: " + why).c_str());
     }
   }
   return true;

@@ -12,10 +12,14 @@ namespace {
 
 PyObject* python_type_for(ErrorCode code) {
   switch (code) {
-    case ErrorCode::DTypeMismatch: return PyExc_TypeError;
-    case ErrorCode::OutOfMemory: return PyExc_MemoryError;
-    case ErrorCode::AxisError: return numpy_axis_error().ptr();
-    default: return PyExc_ValueError;
+    case ErrorCode::DTypeMismatch:
+      return PyExc_TypeError;
+    case ErrorCode::OutOfMemory:
+      return PyExc_MemoryError;
+    case ErrorCode::AxisError:
+      return numpy_axis_error().ptr();
+    default:
+      return PyExc_ValueError;
   }
 }
 

@@ -54,8 +54,7 @@ class CompiledExpression {
     const std::size_t n = operands.size();
     if (n != shapes_.size()) {
       throw nb::value_error(("expression " + subscripts_ + " takes " +
-                             std::to_string(shapes_.size()) + " operands, got " +
-                             std::to_string(n))
+                             std::to_string(shapes_.size()) + " operands, got " + std::to_string(n))
                                 .c_str());
     }
     std::vector<HeldBuffer> buffers(n);

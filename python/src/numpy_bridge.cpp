@@ -32,7 +32,8 @@ template <bool ReadOnly>
 nb::object export_view(const TensorView& view, nb::handle owner) {
   std::vector<std::size_t> shape(view.shape().begin(), view.shape().end());
   const std::vector<std::int64_t> strides(view.strides().begin(), view.strides().end());
-  using Array = std::conditional_t<ReadOnly, nb::ndarray<nb::numpy, nb::ro>, nb::ndarray<nb::numpy>>;
+  using Array =
+      std::conditional_t<ReadOnly, nb::ndarray<nb::numpy, nb::ro>, nb::ndarray<nb::numpy>>;
   Array array(view.data(), shape.size(), shape.data(), owner, strides.data(),
               dlpack_dtype(view.dtype()));
   return array.cast();

@@ -14,9 +14,8 @@ std::optional<std::string> path_finder_name(nb::handle optimize, bool strict) {
     }
   }
   if (!strict) return std::nullopt;
-  throw nb::value_error(("einsum: unknown optimize value " +
-                         std::string(nb::repr(optimize).c_str()))
-                            .c_str());
+  throw nb::value_error(
+      ("einsum: unknown optimize value " + std::string(nb::repr(optimize).c_str())).c_str());
 }
 
 ContractionPath path_from_python(nb::handle path) {

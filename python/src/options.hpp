@@ -13,8 +13,9 @@ namespace ein::python {
 namespace nb = nanobind;
 
 // The path finders ein knows (EinsumOptions::optimize), published as ein._ein.PATH_NAMES.
-inline constexpr const char* kPathNames[] = {"auto",     "greedy",   "optimal",  "dp",
-                                             "branch-all", "branch-2", "branch-1", "none"};
+// "naive" is an alias of "none".
+inline constexpr const char* kPathNames[] = {"auto",       "greedy",   "optimal",  "dp",   "branch",
+                                             "branch-all", "branch-2", "branch-1", "none", "naive"};
 
 // optimize= as NumPy takes it: True -> "greedy" (NumPy's meaning), False or None -> "none" (left
 // to right, no planning), a known finder's name -> itself. Anything else: nullopt, or with

@@ -47,9 +47,8 @@ void def_binary(nb::module_& m, const char* name, BinaryFn fn, const char* a_nam
   m.def(
       name,
       [name, fn](nb::handle a, nb::handle b) {
-        return binary(a, b, name, [fn](const TensorView& x, const TensorView& y) {
-          return fn(x, y);
-        });
+        return binary(a, b, name,
+                      [fn](const TensorView& x, const TensorView& y) { return fn(x, y); });
       },
       nb::arg(a_name), nb::arg(b_name), "Internal: use the function of the same name in ein.");
 }
