@@ -85,8 +85,8 @@ TEST_F(Cli, HelpForEverySubcommandExitsZero) {
   Outcome r = ein("--help");
   EXPECT_EQ(r.code, 0);
   EXPECT_CONTAINS(r.out, "Exit codes");
-  for (const char* sub : {"eval", "dot", "matmul", "tensordot", "outer", "inner", "path", "bench",
-                          "demo"}) {
+  for (const char* sub :
+       {"eval", "dot", "matmul", "tensordot", "outer", "inner", "path", "bench", "demo"}) {
     r = ein(std::string(sub) + " --help");
     EXPECT_EQ(r.code, 0) << sub;
     EXPECT_CONTAINS(r.out, std::string("Usage:"));
@@ -95,9 +95,8 @@ TEST_F(Cli, HelpForEverySubcommandExitsZero) {
 
 TEST_F(Cli, UsageErrorsExitTwo) {
   for (const char* args : {"", "frobnicate", "eval", "eval 'ij->ji'", "dot a.npy",
-                           "eval --no-such-flag 'i' x.npy", "bench --suite huge",
-                           "path 'ij,jk'", "path 'ij,jk' --shapes 2x3,3xQ",
-                           "tensordot a.npy b.npy --axes 1,x"}) {
+                           "eval --no-such-flag 'i' x.npy", "bench --suite huge", "path 'ij,jk'",
+                           "path 'ij,jk' --shapes 2x3,3xQ", "tensordot a.npy b.npy --axes 1,x"}) {
     const Outcome r = ein(args);
     EXPECT_EQ(r.code, 2) << args << "\n" << r.err;
     EXPECT_FALSE(r.err.empty()) << args;
@@ -120,8 +119,8 @@ TEST_F(Cli, EvalWritesAFileAndSummarisesOnStdout) {
   std::vector<std::string> names;
   for (const auto& e : fs::directory_iterator(dir_)) names.push_back(e.path().filename());
   std::sort(names.begin(), names.end());
-  EXPECT_EQ(names, (std::vector<std::string>{"a.npy", "b.npy", "c.npy", "stderr.txt",
-                                             "stdout.txt"}));
+  EXPECT_EQ(names,
+            (std::vector<std::string>{"a.npy", "b.npy", "c.npy", "stderr.txt", "stdout.txt"}));
 }
 
 TEST_F(Cli, EvalPrintsLikeNumPyWithTheSummaryOnStderr) {

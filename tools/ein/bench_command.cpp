@@ -41,9 +41,10 @@ std::vector<BenchCase> suite(const std::string& name) {
   return {
       {"matmul_1024_f64", "ij,jk->ik", {{1024, 1024}, {1024, 1024}}, DType::Float64},
       {"matmul_1024_f32", "ij,jk->ik", {{1024, 1024}, {1024, 1024}}, DType::Float32},
-      {"attention_scores", "bhid,bhjd->bhij", {{8, 12, 512, 64}, {8, 12, 512, 64}},
-       DType::Float32},
-      {"attention_output", "bhij,bhjd->bhid", {{8, 12, 512, 512}, {8, 12, 512, 64}},
+      {"attention_scores", "bhid,bhjd->bhij", {{8, 12, 512, 64}, {8, 12, 512, 64}}, DType::Float32},
+      {"attention_output",
+       "bhij,bhjd->bhid",
+       {{8, 12, 512, 512}, {8, 12, 512, 64}},
        DType::Float32},
       {"batched_matmul", "bij,bjk->bik", {{64, 128, 128}, {64, 128, 128}}, DType::Float64},
       {"contract_2_axes", "ijk,jkl->il", {{64, 64, 64}, {64, 64, 64}}, DType::Float64},
@@ -85,7 +86,7 @@ double case_flops(const BenchCase& c) {
   });
   const double complex_factor = is_complex(c.dtype) ? 4 : 1;
   if (c.shapes.size() == 2) return (summed ? 2 : 1) * all * complex_factor;  // multiply(-add)s
-  return summed ? all * complex_factor / 2 : 0;  // additions only
+  return summed ? all * complex_factor / 2 : 0;                              // additions only
 }
 
 Tensor random_tensor(const Shape& shape, DType dtype, std::mt19937_64& rng) {
@@ -129,8 +130,8 @@ std::string to_json(const std::string& suite_name, int threads, const std::vecto
     }
     os << "], \"dtype\": \"" << dtype_name(r.c.dtype) << "\", \"repeats\": " << r.repeats
        << ", \"median_s\": " << r.median_s << ", \"min_s\": " << r.min_s
-       << ", \"flops\": " << r.flops << ", \"gflops_per_s\": "
-       << (r.flops > 0 ? r.flops / r.median_s / 1e9 : 0)
+       << ", \"flops\": " << r.flops
+       << ", \"gflops_per_s\": " << (r.flops > 0 ? r.flops / r.median_s / 1e9 : 0)
        << ", \"gbytes_per_s\": " << r.bytes / r.median_s / 1e9 << "}";
   }
   os << "\n  ]\n}\n";
@@ -207,8 +208,7 @@ void add_bench_command(CLI::App& app, Action& action) {
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
   cmd->add_option("--filter", o->filter, "Run only the cases whose name contains this text");
-  cmd->add_option("--json", o->json, "Also write the results as JSON to FILE")
-      ->type_name("FILE");
+  cmd->add_option("--json", o->json, "Also write the results as JSON to FILE")->type_name("FILE");
   cmd->footer("Progress is shown on stderr only when it is a terminal.");
   cmd->callback([o, &action] { action = [o] { return run_bench(*o); }; });
 }

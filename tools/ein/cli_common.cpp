@@ -36,9 +36,12 @@ std::string format_ms(double seconds) {
 
 double epsilon_of(DType t) {
   switch (real_dtype(t)) {
-    case DType::Float32: return std::numeric_limits<float>::epsilon();
-    case DType::Float64: return std::numeric_limits<double>::epsilon();
-    default: return 0;  // integers and bools compare exactly
+    case DType::Float32:
+      return std::numeric_limits<float>::epsilon();
+    case DType::Float64:
+      return std::numeric_limits<double>::epsilon();
+    default:
+      return 0;  // integers and bools compare exactly
   }
 }
 
@@ -48,8 +51,7 @@ int check_expected(const Tensor& got, const OutputOptions& o, double summation_l
   const Tensor want = load_operand(o.expect);
   if (want.shape() != got.shape()) {
     std::cerr << "ein: check failed: result shape " << shape_to_string(got.shape())
-              << " differs from " << o.expect << " shape " << shape_to_string(want.shape())
-              << "\n";
+              << " differs from " << o.expect << " shape " << shape_to_string(want.shape()) << "\n";
     return kExitCheckFailed;
   }
   const DType common = promote_types(got.dtype(), want.dtype());
@@ -79,16 +81,15 @@ int check_expected(const Tensor& got, const OutputOptions& o, double summation_l
   }
   if (bad == 0) return kExitOk;
   std::cerr << "ein: check failed: " << bad << " of " << got.numel() << " elements differ from "
-            << o.expect << " (first at flat index " << first_bad << ", largest difference "
-            << worst << ", rtol " << rtol << ")\n";
+            << o.expect << " (first at flat index " << first_bad << ", largest difference " << worst
+            << ", rtol " << rtol << ")\n";
   return kExitCheckFailed;
 }
 
 }  // namespace
 
 double now_seconds() {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch())
-      .count();
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
 
 Tensor load_operand(const std::string& spec) {
@@ -137,9 +138,8 @@ std::vector<Shape> parse_shapes(std::string_view list) {
   std::size_t start = 0;
   while (true) {
     const std::size_t comma = list.find(',', start);
-    shapes.push_back(parse_shape(list.substr(start, comma == std::string_view::npos
-                                                        ? comma
-                                                        : comma - start)));
+    shapes.push_back(
+        parse_shape(list.substr(start, comma == std::string_view::npos ? comma : comma - start)));
     if (comma == std::string_view::npos) break;
     start = comma + 1;
   }
@@ -184,8 +184,8 @@ int emit_result(const Tensor& result, const OutputOptions& o, const std::string&
   }
   if (!o.quiet) {
     std::ostream& summary = to_file ? std::cout : std::cerr;
-    summary << what << ": " << shape_to_string(result.shape()) << " "
-            << dtype_name(result.dtype()) << " in " << format_ms(seconds);
+    summary << what << ": " << shape_to_string(result.shape()) << " " << dtype_name(result.dtype())
+            << " in " << format_ms(seconds);
     if (to_file) summary << " -> " << o.output;
     summary << "\n";
   }
@@ -195,9 +195,8 @@ int emit_result(const Tensor& result, const OutputOptions& o, const std::string&
 
 void write_text_file_atomically(const std::string& path, const std::string& text) {
   const std::filesystem::path target(path);
-  const std::filesystem::path temp =
-      target.parent_path() / ("." + target.filename().string() + ".tmp-" +
-                              std::to_string(::getpid()));
+  const std::filesystem::path temp = target.parent_path() / ("." + target.filename().string() +
+                                                             ".tmp-" + std::to_string(::getpid()));
   {
     std::ofstream out(temp, std::ios::binary | std::ios::trunc);
     out << text;

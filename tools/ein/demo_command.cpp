@@ -15,9 +15,7 @@
 
 namespace ein::cli {
 
-void DemoContext::section(const std::string& title) {
-  out << "\n== " << title << " ==\n";
-}
+void DemoContext::section(const std::string& title) { out << "\n== " << title << " ==\n"; }
 
 bool DemoContext::check(bool ok, const std::string& what) {
   ++checks;

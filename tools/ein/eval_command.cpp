@@ -68,22 +68,20 @@ int run_eval(const EvalOptions& o) {
   const double t0 = now_seconds();
   const Tensor result = einsum(o.subscripts, views, opt);
   const double seconds = now_seconds() - t0;
-  return emit_result(result, o.out, o.subscripts, seconds,
-                     summation_length(o.subscripts, tensors));
+  return emit_result(result, o.out, o.subscripts, seconds, summation_length(o.subscripts, tensors));
 }
 
 }  // namespace
 
 void add_eval_command(CLI::App& app, Action& action) {
   auto o = std::make_shared<EvalOptions>();
-  CLI::App* cmd = app.add_subcommand(
-      "eval", "Evaluate an einsum expression over .npy files and .npz members");
+  CLI::App* cmd =
+      app.add_subcommand("eval", "Evaluate an einsum expression over .npy files and .npz members");
   cmd->footer(
       "Example: ein eval 'bhid,bhjd->bhij' q.npy k.npy -o scores.npy\n"
       "         ein eval 'ij,jk->ik' weights.npz:W_q x.npy\n"
       "The summary line goes to stdout when -o names a file, to stderr otherwise.");
-  cmd->add_option("subscripts", o->subscripts, "Einsum subscripts, e.g. 'ij,jk->ik'")
-      ->required();
+  cmd->add_option("subscripts", o->subscripts, "Einsum subscripts, e.g. 'ij,jk->ik'")->required();
   cmd->add_option("operands", o->operands, "One .npy file, archive.npz:NAME or '-' per term")
       ->required();
   cmd->add_option("--optimize", o->optimize,

@@ -4,7 +4,6 @@
 // input (unreadable or malformed file, bad subscripts, mismatched shapes, ...). Every error is a
 // one-line message on stderr; the tool never crashes on bad input.
 #include <CLI/CLI.hpp>
-
 #include <iostream>
 #include <new>
 

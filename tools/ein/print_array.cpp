@@ -102,8 +102,8 @@ class FloatFormat {
     if (any_nonfinite) {
       const std::size_t offset = pad_right_ + 1;
       const std::size_t inf_len = 3 + ((any_neg_inf || sign_plus_) ? 1 : 0);
-      pad_left_ = std::max({pad_left_, 3 > offset ? 3 - offset : 0,
-                            inf_len > offset ? inf_len - offset : 0});
+      pad_left_ = std::max(
+          {pad_left_, 3 > offset ? 3 - offset : 0, inf_len > offset ? inf_len - offset : 0});
     }
   }
 
@@ -130,12 +130,12 @@ class FloatFormat {
       while (digits.size() < exp_size_) digits.insert(0, "0");
       p.exp_part = p.exp_part.substr(0, 1) + digits;
     }
-    std::string s = std::string(pad_left_ > p.int_part.size() ? pad_left_ - p.int_part.size() : 0,
-                                ' ') +
-                    p.int_part + "." + p.frac_part;
+    std::string s =
+        std::string(pad_left_ > p.int_part.size() ? pad_left_ - p.int_part.size() : 0, ' ') +
+        p.int_part + "." + p.frac_part;
     if (exp_) return s + "e" + p.exp_part;
-    return s + std::string(pad_right_ > p.frac_part.size() ? pad_right_ - p.frac_part.size() : 0,
-                           ' ');
+    return s +
+           std::string(pad_right_ > p.frac_part.size() ? pad_right_ - p.frac_part.size() : 0, ' ');
   }
 
  private:
@@ -157,7 +157,8 @@ using ElementFormatter = std::function<std::string(const void*)>;
 template <class T>
 ElementFormatter make_formatter(const std::vector<T>& shown) {
   if constexpr (std::is_same_v<T, bool>) {
-    return [](const void* p) { return *static_cast<const bool*>(p) ? std::string(" True") : "False"; };
+    return
+        [](const void* p) { return *static_cast<const bool*>(p) ? std::string(" True") : "False"; };
   } else if constexpr (std::is_integral_v<T>) {
     std::size_t width = 0;
     for (T v : shown) width = std::max(width, std::to_string(v).size());
@@ -196,7 +197,8 @@ std::string scalar_text(const T& v) {
   } else if constexpr (is_complex_v<T>) {
     const auto part = [](auto x) {
       std::string s = scalar_text(x);
-      if (s.size() > 2 && s.ends_with(".0") && s.find('e') == std::string::npos) s.resize(s.size() - 2);
+      if (s.size() > 2 && s.ends_with(".0") && s.find('e') == std::string::npos)
+        s.resize(s.size() - 2);
       return s;
     };
     std::string im = part(v.imag());
@@ -234,8 +236,8 @@ class Layout {
  private:
   static void extend_line(std::string& s, std::string& line, const std::string& word, int width,
                           const std::string& prefix) {
-    const bool wrap = static_cast<int>(line.size() + word.size()) > width &&
-                      line.size() > prefix.size();
+    const bool wrap =
+        static_cast<int>(line.size() + word.size()) > width && line.size() > prefix.size();
     if (wrap) {
       const auto end = line.find_last_not_of(' ');
       s += line.substr(0, end == std::string::npos ? 0 : end + 1) + "\n";

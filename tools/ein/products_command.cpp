@@ -22,14 +22,12 @@ std::vector<int> parse_axis_list(std::string_view s, const std::string& whole) {
   std::size_t start = 0;
   while (true) {
     const std::size_t comma = s.find(',', start);
-    const std::string_view part = s.substr(start, comma == std::string_view::npos
-                                                      ? comma
-                                                      : comma - start);
+    const std::string_view part =
+        s.substr(start, comma == std::string_view::npos ? comma : comma - start);
     int v = 0;
     const auto r = std::from_chars(part.data(), part.data() + part.size(), v);
     if (part.empty() || r.ec != std::errc() || r.ptr != part.data() + part.size()) {
-      throw UsageError("bad --axes '" + whole +
-                       "': expected N, or A_AXES:B_AXES such as 1,2:0,1");
+      throw UsageError("bad --axes '" + whole + "': expected N, or A_AXES:B_AXES such as 1,2:0,1");
     }
     axes.push_back(v);
     if (comma == std::string_view::npos) break;

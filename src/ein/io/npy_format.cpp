@@ -97,8 +97,8 @@ class HeaderParser {
 
  private:
   [[noreturn]] void fail(const std::string& what) const {
-    throw_io(file_, "malformed .npy header at byte " + std::to_string(pos_) + " of the dict: " +
-                        what + " (header: " + quote_excerpt(text_) + ")");
+    throw_io(file_, "malformed .npy header at byte " + std::to_string(pos_) +
+                        " of the dict: " + what + " (header: " + quote_excerpt(text_) + ")");
   }
   char peek() const { return pos_ < text_.size() ? text_[pos_] : '\0'; }
   bool at_end() const { return pos_ >= text_.size(); }
@@ -198,8 +198,7 @@ class HeaderParser {
 NpyPreamble parse_npy_preamble(std::span<const std::byte> head, std::string_view file) {
   // A prefix of the magic (or nothing at all) is a truncated file; anything else is not .npy.
   const bool prefix_ok =
-      head.empty() ||
-      std::memcmp(head.data(), kMagic, std::min(head.size(), kNpyMagicSize)) == 0;
+      head.empty() || std::memcmp(head.data(), kMagic, std::min(head.size(), kNpyMagicSize)) == 0;
   if (head.size() < kNpyMagicSize || !prefix_ok) {
     if (prefix_ok) {
       throw_io(file, "truncated .npy file (" + std::to_string(head.size()) +
@@ -241,9 +240,9 @@ void parse_npy_descr(std::string_view descr, std::string_view file, DType& dtype
     code.remove_prefix(1);
   }
   static constexpr std::pair<std::string_view, DType> kCodes[] = {
-      {"b1", DType::Bool},       {"?", DType::Bool},        {"i4", DType::Int32},
-      {"i8", DType::Int64},      {"f4", DType::Float32},    {"f8", DType::Float64},
-      {"c8", DType::Complex64},  {"c16", DType::Complex128},
+      {"b1", DType::Bool},      {"?", DType::Bool},         {"i4", DType::Int32},
+      {"i8", DType::Int64},     {"f4", DType::Float32},     {"f8", DType::Float64},
+      {"c8", DType::Complex64}, {"c16", DType::Complex128},
   };
   for (const auto& [c, t] : kCodes) {
     if (c == code) {
@@ -270,13 +269,20 @@ std::string npy_descr(DType dtype, ByteOrder order) {
   if (dtype == DType::Bool) return "|b1";  // one byte: NumPy writes "not applicable"
   std::string s(1, resolve_byte_order(order) == ByteOrder::Big ? '>' : '<');
   switch (dtype) {
-    case DType::Bool: break;
-    case DType::Int32: return s + "i4";
-    case DType::Int64: return s + "i8";
-    case DType::Float32: return s + "f4";
-    case DType::Float64: return s + "f8";
-    case DType::Complex64: return s + "c8";
-    case DType::Complex128: return s + "c16";
+    case DType::Bool:
+      break;
+    case DType::Int32:
+      return s + "i4";
+    case DType::Int64:
+      return s + "i8";
+    case DType::Float32:
+      return s + "f4";
+    case DType::Float64:
+      return s + "f8";
+    case DType::Complex64:
+      return s + "c8";
+    case DType::Complex128:
+      return s + "c16";
   }
   return s;
 }
@@ -315,9 +321,9 @@ std::uint64_t npy_data_size(const NpyInfo& info) {
 
 std::string build_npy_header(DType dtype, ByteOrder order, bool fortran_order,
                              std::span<const Index> shape, int version) {
-  std::string dict = "{'descr': '" + npy_descr(dtype, order) + "', 'fortran_order': " +
-                     (fortran_order ? "True" : "False") + ", 'shape': " +
-                     shape_to_string(shape) + ", }";
+  std::string dict = "{'descr': '" + npy_descr(dtype, order) +
+                     "', 'fortran_order': " + (fortran_order ? "True" : "False") +
+                     ", 'shape': " + shape_to_string(shape) + ", }";
   const auto total_for = [&](int v) {
     const std::size_t pre = v == 1 ? 10 : 12;
     const std::size_t unpadded = pre + dict.size() + 1;  // + '\n'
@@ -332,9 +338,9 @@ std::string build_npy_header(DType dtype, ByteOrder order, bool fortran_order,
   const std::size_t pre = version == 1 ? 10 : 12;
   const std::size_t header_size = total - pre;
   if (version == 1 && header_size > 0xffff) {
-    throw Error(ErrorCode::InvalidArgument,
-                "save_npy: the header needs " + std::to_string(header_size) +
-                    " bytes, more than format version 1.0 allows");
+    throw Error(ErrorCode::InvalidArgument, "save_npy: the header needs " +
+                                                std::to_string(header_size) +
+                                                " bytes, more than format version 1.0 allows");
   }
   std::string out(reinterpret_cast<const char*>(kMagic), kNpyMagicSize);
   out += static_cast<char>(version);

@@ -12,12 +12,12 @@
 
 namespace ein::io {
 
-inline constexpr std::size_t kNpyMagicSize = 6;       // "\x93NUMPY"
-inline constexpr std::size_t kNpyPreambleMax = 12;    // magic + 2 version bytes + 4 length bytes
+inline constexpr std::size_t kNpyMagicSize = 6;     // "\x93NUMPY"
+inline constexpr std::size_t kNpyPreambleMax = 12;  // magic + 2 version bytes + 4 length bytes
 // NumPy refuses headers above 10000 bytes by default; ein's dtypes need far less, so anything
 // above this is hostile or a structured dtype we could not load anyway.
 inline constexpr std::uint32_t kNpyMaxHeaderSize = 65536;
-inline constexpr int kNpyMaxRank = 64;                // NumPy's NPY_MAXDIMS
+inline constexpr int kNpyMaxRank = 64;  // NumPy's NPY_MAXDIMS
 
 // Throws IoError "<file>: <problem>".
 [[noreturn]] void throw_io(std::string_view file, const std::string& problem);
@@ -43,8 +43,7 @@ struct NpyHeaderDict {
 NpyHeaderDict parse_npy_header_dict(std::string_view text, std::string_view file);
 
 // '<f8' -> (Float64, Little). Rejects object, string, structured and unsupported widths.
-void parse_npy_descr(std::string_view descr, std::string_view file, DType& dtype,
-                     ByteOrder& order);
+void parse_npy_descr(std::string_view descr, std::string_view file, DType& dtype, ByteOrder& order);
 std::string npy_descr(DType dtype, ByteOrder order);
 
 // Everything about a header, checked: data size fits in 64 bits, rank within limits.

@@ -28,8 +28,7 @@ TEST(NpyHeaderDict, AcceptsAnyKeyOrderQuotesAndSpacing) {
 
 TEST(NpyHeaderDict, ScalarEmptyAndPython2Longs) {
   EXPECT_EQ(parse("{'descr':'<i4','fortran_order':False,'shape':()}").shape, Shape{});
-  EXPECT_EQ(parse("{'descr':'<i4','fortran_order':False,'shape':(0, 5L,)}").shape,
-            (Shape{0, 5}));
+  EXPECT_EQ(parse("{'descr':'<i4','fortran_order':False,'shape':(0, 5L,)}").shape, (Shape{0, 5}));
   EXPECT_EQ(parse("{'descr':'<i4','fortran_order':False,'shape':(9223372036854775807,)}").shape,
             (Shape{INT64_MAX}));
 }
@@ -90,11 +89,11 @@ TEST(NpyDescr, EveryEinDtypeInEveryByteOrder) {
     ByteOrder order;
   };
   const Case cases[] = {
-      {"|b1", DType::Bool, ByteOrder::Native},      {"?", DType::Bool, ByteOrder::Native},
-      {"<i4", DType::Int32, ByteOrder::Little},     {">i4", DType::Int32, ByteOrder::Big},
-      {"=i8", DType::Int64, ByteOrder::Native},     {"|i8", DType::Int64, ByteOrder::Native},
-      {"<f4", DType::Float32, ByteOrder::Little},   {">f8", DType::Float64, ByteOrder::Big},
-      {"f8", DType::Float64, ByteOrder::Native},    {"<c8", DType::Complex64, ByteOrder::Little},
+      {"|b1", DType::Bool, ByteOrder::Native},     {"?", DType::Bool, ByteOrder::Native},
+      {"<i4", DType::Int32, ByteOrder::Little},    {">i4", DType::Int32, ByteOrder::Big},
+      {"=i8", DType::Int64, ByteOrder::Native},    {"|i8", DType::Int64, ByteOrder::Native},
+      {"<f4", DType::Float32, ByteOrder::Little},  {">f8", DType::Float64, ByteOrder::Big},
+      {"f8", DType::Float64, ByteOrder::Native},   {"<c8", DType::Complex64, ByteOrder::Little},
       {">c16", DType::Complex128, ByteOrder::Big},
   };
   for (const Case& c : cases) {
@@ -108,9 +107,9 @@ TEST(NpyDescr, EveryEinDtypeInEveryByteOrder) {
 
 TEST(NpyDescr, UnsupportedDtypesSayWhy) {
   const char* bad[][2] = {
-      {"|O", "object arrays"},  {"<U5", "string arrays"}, {"|S3", "string arrays"},
-      {"|V8", "structured"},    {"<u4", "unsupported dtype"}, {"<f2", "unsupported dtype"},
-      {"|i1", "unsupported dtype"}, {"", "unsupported dtype"}, {"<c32", "unsupported dtype"},
+      {"|O", "object arrays"},      {"<U5", "string arrays"},     {"|S3", "string arrays"},
+      {"|V8", "structured"},        {"<u4", "unsupported dtype"}, {"<f2", "unsupported dtype"},
+      {"|i1", "unsupported dtype"}, {"", "unsupported dtype"},    {"<c32", "unsupported dtype"},
   };
   for (const auto& [descr, why] : bad) {
     DType t{};
@@ -166,8 +165,8 @@ TEST(NpyPreamble, RejectsBadMagicVersionsAndAbsurdLengths) {
 
 TEST(NpyHeaderWrite, PaddedTo64BytesAndParsesBack) {
   for (int version : {1, 2, 3}) {
-    const std::string h = build_npy_header(DType::Complex64, ByteOrder::Big, true,
-                                           Shape{4, 0, 2}, version);
+    const std::string h =
+        build_npy_header(DType::Complex64, ByteOrder::Big, true, Shape{4, 0, 2}, version);
     EXPECT_EQ(h.size() % 64, 0u);
     EXPECT_EQ(h.back(), '\n');
     const auto p = parse_npy_preamble(bytes_of(h), "w");
@@ -184,17 +183,18 @@ TEST(NpyHeaderWrite, PaddedTo64BytesAndParsesBack) {
 
 TEST(NpyHeaderWrite, AutoVersionIsOneAndBadVersionsAreRejected) {
   EXPECT_EQ(build_npy_header(DType::Float64, ByteOrder::Little, false, Shape{3}, 0)[6], '\x01');
-  EXPECT_NE(error_message([] { build_npy_header(DType::Float64, ByteOrder::Little, false,
-                                                Shape{3}, 4); },
-                          ErrorCode::InvalidArgument)
-                .find("format version 4"),
-            std::string::npos);
+  EXPECT_NE(
+      error_message([] { build_npy_header(DType::Float64, ByteOrder::Little, false, Shape{3}, 4); },
+                    ErrorCode::InvalidArgument)
+          .find("format version 4"),
+      std::string::npos);
 }
 
 TEST(NpyInfoCheck, RejectsShapesWhoseByteSizeOverflows) {
   NpyPreamble p;
   // 2^61 float64 elements = 2^64 bytes.
-  const std::string text = "{'descr': '<f8', 'fortran_order': False, 'shape': (2305843009213693952,)}";
+  const std::string text =
+      "{'descr': '<f8', 'fortran_order': False, 'shape': (2305843009213693952,)}";
   EXPECT_NE(error_message([&] { make_npy_info(p, text, "o.npy"); }).find("too large"),
             std::string::npos);
   // Zero extents do not hide an overflow among the others (NumPy rejects these too).

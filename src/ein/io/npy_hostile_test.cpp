@@ -49,9 +49,10 @@ std::vector<BadCase> bad_cases() {
   c.push_back({"a zip file", to_bytes(std::string("PK\x03\x04\x14\0\0\0", 8)), "not a .npy file"});
   c.push_back({"text", to_bytes("hello, world\n"), "not a .npy file"});
   c.push_back({"version 9.0", craft(header("<f8", "(1,)"), 8, 9), "version 9.0"});
-  c.push_back({"no header length", to_bytes(std::string("\x93NUMPY\x01\x00\x10", 9)),
-               "no header length"});
-  c.push_back({"absurd v2 header length", to_bytes(std::string("\x93NUMPY\x02\x00\xff\xff\xff\x7f", 12)),
+  c.push_back(
+      {"no header length", to_bytes(std::string("\x93NUMPY\x01\x00\x10", 9)), "no header length"});
+  c.push_back({"absurd v2 header length",
+               to_bytes(std::string("\x93NUMPY\x02\x00\xff\xff\xff\x7f", 12)),
                "headers larger than"});
   {
     auto b = good;
@@ -59,8 +60,8 @@ std::vector<BadCase> bad_cases() {
     c.push_back({"header cut short", b, "the header claims 118 bytes but only 30 bytes follow"});
   }
   c.push_back({"not a dict", craft("[1, 2, 3]\n", 0), "expected '{'"});
-  c.push_back({"missing shape", craft("{'descr': '<f8', 'fortran_order': False}\n", 8),
-               "no 'shape' key"});
+  c.push_back(
+      {"missing shape", craft("{'descr': '<f8', 'fortran_order': False}\n", 8), "no 'shape' key"});
   c.push_back({"object dtype", craft(header("|O", "(2,)"), 16), "object arrays"});
   c.push_back({"unicode dtype", craft(header("<U3", "(2,)"), 24), "string arrays"});
   c.push_back({"bytes dtype", craft(header("|S4", "(2,)"), 8), "string arrays"});
@@ -74,8 +75,8 @@ std::vector<BadCase> bad_cases() {
   c.push_back({"negative extent", craft(header("<f8", "(-1,)"), 8), "negative extent"});
   c.push_back({"extent overflow", craft(header("<f8", "(4611686018427387904, 4)"), 8),
                "overflows 64 bits"});
-  c.push_back({"bytes overflow", craft(header("<c16", "(1152921504606846976,)"), 8),
-               "overflows 64 bits"});
+  c.push_back(
+      {"bytes overflow", craft(header("<c16", "(1152921504606846976,)"), 8), "overflows 64 bits"});
   c.push_back({"data shorter than the shape", craft(header("<f8", "(1000, 1000)"), 48),
                "promises shape (1000, 1000) of float64 (8000000 bytes) but at most 48 bytes"});
   c.push_back({"huge lying shape", craft(header("<f8", "(1099511627776,)"), 8),

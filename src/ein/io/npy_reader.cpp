@@ -66,12 +66,11 @@ NpyInfo read_npy_header(ByteSource& src, std::string_view file) {
 
 Tensor read_npy_data(ByteSource& src, const NpyInfo& info, std::string_view file) {
   const std::uint64_t nbytes = npy_data_size(info);
-  const std::string what = "shape " + shape_to_string(info.shape) + " of " +
-                           std::string(dtype_name(info.dtype));
+  const std::string what =
+      "shape " + shape_to_string(info.shape) + " of " + std::string(dtype_name(info.dtype));
   if (nbytes > src.remaining_bound()) {
-    throw_io(file, "truncated .npy file: the header promises " + what + " (" +
-                       bytes_text(nbytes) + ") but at most " +
-                       bytes_text(src.remaining_bound()) + " of data follow");
+    throw_io(file, "truncated .npy file: the header promises " + what + " (" + bytes_text(nbytes) +
+                       ") but at most " + bytes_text(src.remaining_bound()) + " of data follow");
   }
   Tensor t;
   if (info.fortran_order) {
@@ -87,8 +86,8 @@ Tensor read_npy_data(ByteSource& src, const NpyInfo& info, std::string_view file
   read_exact(src, data, n, file, ("the data of " + what).c_str());
 
   if (info.byte_order != resolve_byte_order(ByteOrder::Native)) {
-    const std::size_t width = is_complex(info.dtype) ? itemsize(info.dtype) / 2
-                                                     : itemsize(info.dtype);
+    const std::size_t width =
+        is_complex(info.dtype) ? itemsize(info.dtype) / 2 : itemsize(info.dtype);
     byteswap_words(data, n / width, width);
   }
   if (info.dtype == DType::Bool) {

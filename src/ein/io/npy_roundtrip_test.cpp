@@ -63,7 +63,8 @@ void expect_same_values(const Tensor& got, const TensorView& want) {
 }
 
 std::string descr_in(const std::vector<std::byte>& file) {
-  const std::string s(reinterpret_cast<const char*>(file.data()), std::min<std::size_t>(128, file.size()));
+  const std::string s(reinterpret_cast<const char*>(file.data()),
+                      std::min<std::size_t>(128, file.size()));
   const auto at = s.find("'descr': '");
   return s.substr(at + 10, s.find('\'', at + 10) - at - 10);
 }
@@ -122,13 +123,13 @@ TEST(NpyRoundTrip, StridedViewsAreWrittenInCOrder) {
   const Tensor base = make(DType::Float64, {4, 6});
   auto* p = static_cast<double*>(base.data());
   const TensorView views[] = {
-      base.transpose(),                                                        // Fortran layout
-      TensorView(p + 18, DType::Float64, {3, 4}, {-6, 1}),                     // reversed rows
-      TensorView(p + 23, DType::Float64, {4, 3}, {-6, -2}),                    // both reversed
-      TensorView(p + 1, DType::Float64, {2, 3}, {12, 2}),                      // stepped
-      TensorView(p, DType::Float64, {3, 6}, {0, 1}),                           // broadcast
-      TensorView(p + 5, DType::Float64, {}, {}),                               // 0-d
-      TensorView(p + 2, DType::Float64, {5}, {5}),                             // 1-d strided
+      base.transpose(),                                      // Fortran layout
+      TensorView(p + 18, DType::Float64, {3, 4}, {-6, 1}),   // reversed rows
+      TensorView(p + 23, DType::Float64, {4, 3}, {-6, -2}),  // both reversed
+      TensorView(p + 1, DType::Float64, {2, 3}, {12, 2}),    // stepped
+      TensorView(p, DType::Float64, {3, 6}, {0, 1}),         // broadcast
+      TensorView(p + 5, DType::Float64, {}, {}),             // 0-d
+      TensorView(p + 2, DType::Float64, {5}, {5}),           // 1-d strided
   };
   for (const TensorView& v : views) {
     SCOPED_TRACE(shape_to_string(v.shape()) + " strides " + shape_to_string(v.strides()));
@@ -178,8 +179,7 @@ TEST(NpyStream, MatchesTheByteVectorAndReportsFailures) {
 
   std::ostringstream broken;
   broken.setstate(std::ios::badbit);
-  EXPECT_NE(error_message([&] { write_npy(broken, t); }).find("stream failed"),
-            std::string::npos);
+  EXPECT_NE(error_message([&] { write_npy(broken, t); }).find("stream failed"), std::string::npos);
 }
 
 TEST(NpySave, ReplacesAtomicallyAndCleansUpOnError) {

@@ -24,8 +24,12 @@ Layout plan_layout(const TensorView& array, const NpyWriteOptions& options) {
   Layout l;
   l.order = resolve_byte_order(options.byte_order);
   switch (options.order) {
-    case NpyOrder::C: l.fortran = false; break;
-    case NpyOrder::Fortran: l.fortran = true; break;
+    case NpyOrder::C:
+      l.fortran = false;
+      break;
+    case NpyOrder::Fortran:
+      l.fortran = true;
+      break;
     case NpyOrder::Auto:
       l.fortran = array.rank() > 1 && !array.is_contiguous() && array.transpose().is_contiguous();
       break;
@@ -108,9 +112,9 @@ void write_npy(std::ostream& out, const TensorView& array, const NpyWriteOptions
 std::vector<std::byte> write_npy(const TensorView& array, const NpyWriteOptions& options) {
   std::vector<std::byte> out;
   out.reserve(static_cast<std::size_t>(io::npy_file_size(array, options)));
-  io::emit_npy(array, options,
-               [&](std::span<const std::byte> bytes) { out.insert(out.end(), bytes.begin(),
-                                                                  bytes.end()); });
+  io::emit_npy(array, options, [&](std::span<const std::byte> bytes) {
+    out.insert(out.end(), bytes.begin(), bytes.end());
+  });
   return out;
 }
 

@@ -65,8 +65,8 @@ Tensor load_npz_member(const std::filesystem::path& path, std::string_view name)
   for (const io::ZipEntry& e : zip.entries()) {
     known += (known.empty() ? "" : ", ") + strip_suffix(e.name);
   }
-  io::throw_io(path.string(), "no member named '" + std::string(name) + "' (members: " +
-                                  (known.empty() ? "none" : known) + ")");
+  io::throw_io(path.string(), "no member named '" + std::string(name) +
+                                  "' (members: " + (known.empty() ? "none" : known) + ")");
 }
 
 void save_npz(const std::filesystem::path& path,

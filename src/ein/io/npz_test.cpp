@@ -108,8 +108,11 @@ TEST(Npz, EmptyArchiveAndBadNames) {
   EXPECT_TRUE(load_npz(dir / "e.npz").empty());
   const Tensor t = Tensor::zeros(DType::Float64, {2});
   error_message([&] { save_npz(dir / "x.npz", {{"", t}}); }, ErrorCode::InvalidArgument);
-  const std::string msg = error_message([&] { save_npz(dir / "x.npz", {{"a", t}, {"a", t}}); },
-                                        ErrorCode::InvalidArgument);
+  const std::string msg = error_message(
+      [&] {
+        save_npz(dir / "x.npz", {{"a", t}, {"a", t}});
+      },
+      ErrorCode::InvalidArgument);
   EXPECT_NE(msg.find("duplicate member name 'a'"), std::string::npos);
   EXPECT_FALSE(std::filesystem::exists(dir / "x.npz"));
 }

@@ -1,9 +1,10 @@
 // Files written by NumPy itself (embedded by testdata/gen_numpy_fixtures.py): ein must load every
 // one with the right values, and writing them back must reproduce NumPy's bytes exactly.
+#include "ein/io/testdata/numpy_fixtures.hpp"
+
 #include <gtest/gtest.h>
 
 #include "ein/io/io_test_util.hpp"
-#include "ein/io/testdata/numpy_fixtures.hpp"
 #include "ein/npy.hpp"
 
 namespace ein::io {

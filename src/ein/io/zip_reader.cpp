@@ -16,8 +16,8 @@ using zip::get_le;
 
 namespace {
 
-std::vector<std::byte> read_range(std::ifstream& in, const std::string& path,
-                                  std::uint64_t offset, std::uint64_t size) {
+std::vector<std::byte> read_range(std::ifstream& in, const std::string& path, std::uint64_t offset,
+                                  std::uint64_t size) {
   std::vector<std::byte> buf(static_cast<std::size_t>(size));
   in.clear();
   in.seekg(static_cast<std::streamoff>(offset), std::ios::beg);
@@ -194,8 +194,8 @@ class DeflatedMember final : public ZipMemberSource {
     while (read(scratch.data(), scratch.size()) > 0) {
     }
     if (done_ != entry_.uncompressed_size) {
-      throw_io(label_, "corrupt zip member: inflates to " + std::to_string(done_) +
-                           " bytes, " + std::to_string(entry_.uncompressed_size) + " declared");
+      throw_io(label_, "corrupt zip member: inflates to " + std::to_string(done_) + " bytes, " +
+                           std::to_string(entry_.uncompressed_size) + " declared");
     }
     if (!ended_) {
       // Everything declared has been produced; the stream must end here with no more output.
@@ -272,7 +272,8 @@ ZipReader::ZipReader(std::string path) : path_(std::move(path)) {
   }
 }
 
-std::unique_ptr<ZipMemberSource> ZipReader::open(const ZipEntry& e, const std::string& label) const {
+std::unique_ptr<ZipMemberSource> ZipReader::open(const ZipEntry& e,
+                                                 const std::string& label) const {
   if (e.flags & zip::kFlagEncrypted) throw_io(label, "encrypted zip members are not supported");
   if (e.method != zip::kMethodStored && e.method != zip::kMethodDeflate) {
     throw_io(label, "unsupported zip compression method " + std::to_string(e.method) +
@@ -304,8 +305,8 @@ std::unique_ptr<ZipMemberSource> ZipReader::open(const ZipEntry& e, const std::s
   }
   if (e.uncompressed_size / zip::kMaxDeflateRatio > e.compressed_size + 1) {
     throw_io(label, "corrupt zip file: " + std::to_string(e.compressed_size) +
-                        " deflated bytes cannot hold the " +
-                        std::to_string(e.uncompressed_size) + " bytes declared");
+                        " deflated bytes cannot hold the " + std::to_string(e.uncompressed_size) +
+                        " bytes declared");
   }
   return std::make_unique<DeflatedMember>(path_, data_offset, e, label);
 }

@@ -77,8 +77,7 @@ void ZipWriter::add(const std::string& name, std::span<const std::byte> data, bo
   const std::span<const std::byte> payload = compress ? std::span<const std::byte>(packed) : data;
   r.compressed = payload.size();
 
-  const bool zip64 =
-      force_zip64_ || r.uncompressed >= zip::kMax32 || r.compressed >= zip::kMax32;
+  const bool zip64 = force_zip64_ || r.uncompressed >= zip::kMax32 || r.compressed >= zip::kMax32;
   std::vector<std::byte> h;
   put_le(h, zip::kLocalHeaderSig, 4);
   put_le(h, zip64 ? kVersion45 : kVersion20, 2);
@@ -123,9 +122,9 @@ void ZipWriter::finish() {
     put_le(h, clamp32(r.uncompressed, big_u), 4);
     put_le(h, r.name.size(), 2);
     put_le(h, extra ? extra + 4 : 0, 2);
-    put_le(h, 0, 2);  // comment
-    put_le(h, 0, 2);  // disk
-    put_le(h, 0, 2);  // internal attributes
+    put_le(h, 0, 2);                             // comment
+    put_le(h, 0, 2);                             // disk
+    put_le(h, 0, 2);                             // internal attributes
     put_le(h, std::uint64_t{0100644} << 16, 4);  // external: a regular file, rw-r--r--
     put_le(h, clamp32(r.offset, big_o), 4);
     for (char c : r.name) h.push_back(static_cast<std::byte>(c));
