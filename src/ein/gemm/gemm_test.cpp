@@ -1,0 +1,162 @@
+// gemm::run against gemm::reference: every family x every dtype x every layout x accumulate.
+#include "ein/gemm/gemm.hpp"
+
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "ein/gemm/testing.hpp"
+
+namespace ein::gemm {
+namespace {
+
+using testing::compare_buffers;
+using testing::kAllLayouts;
+using testing::Layout;
+using testing::layout_name;
+using testing::make_operand;
+using testing::problem_from_views;
+using testing_kernels::clone_layout;
+using testing_kernels::StridedBuffer;
+
+struct Shape3 {
+  const char* name;
+  Shape batch;
+  Index m, n, k;
+};
+
+const Shape3 kShapes[] = {
+    {"scalar", {}, 1, 1, 1},
+    {"scale", {}, 7, 1, 1},
+    {"scale_row", {}, 1, 9, 1},
+    {"outer", {}, 6, 11, 1},
+    {"dot", {}, 1, 1, 37},
+    {"gemv_col", {}, 9, 1, 13},
+    {"gemv_row", {}, 1, 11, 13},
+    {"gemm", {}, 9, 11, 13},
+    {"gemm_blocks", {}, 33, 70, 131},
+    {"hadamard", {17}, 1, 1, 1},
+    {"hadamard_2d", {3, 4}, 1, 1, 1},
+    {"batched_scale", {3}, 5, 1, 1},
+    {"batched_outer", {2, 3}, 4, 5, 1},
+    {"batched_dot", {6}, 1, 1, 19},
+    {"batched_gemv", {4}, 1, 7, 9},
+    {"batched_gemm", {2, 3}, 5, 6, 7},
+    {"fill", {}, 3, 4, 0},
+    {"batched_fill", {2}, 3, 4, 0},
+    {"empty_m", {}, 0, 4, 5},
+    {"empty_batch", {0}, 3, 4, 5},
+    {"extent_one_batch", {1, 3, 1}, 2, 3, 4},
+};
+
+// Runs one random problem through run() and reference() on identical C buffers.
+void check_case(const Shape3& s, DType dt, Layout la, Layout lb, Layout lc, bool accumulate,
+                int threads, std::mt19937_64& rng, const std::string& repro) {
+  const StridedBuffer a = make_operand(dt, s.batch, s.m, s.k, la, rng, true);
+  const StridedBuffer b = make_operand(dt, s.batch, s.k, s.n, lb, rng, true);
+  const StridedBuffer c0 = make_operand(dt, s.batch, s.m, s.n, lc, rng, false);
+  StridedBuffer fast = clone_layout(c0);
+  StridedBuffer slow = clone_layout(c0);
+  const GemmProblem pf = problem_from_views(a.view, b.view, fast.view, accumulate);
+  const GemmProblem ps = problem_from_views(a.view, b.view, slow.view, accumulate);
+  run(pf, threads);
+  reference(ps);
+  const std::string err = compare_buffers(fast, slow, testing::tolerance(dt, s.k));
+  ASSERT_EQ(err, "") << s.name << " " << dtype_name(dt) << " A " << layout_name(la) << " B "
+                     << layout_name(lb) << " C " << layout_name(lc)
+                     << (accumulate ? " accumulate" : "") << " threads " << threads
+                     << "\n  problem " << to_string(pf) << "\n  blas_compatible "
+                     << blas_compatible(pf) << "\n  " << repro;
+}
+
+TEST(GemmRun, EveryFamilyDtypeLayoutMatchesReference) {
+  const std::uint64_t seed = testing_kernels::test_seed(424242);
+  std::mt19937_64 rng(seed);
+  const std::string repro = "reproduce: EIN_SEED=" + std::to_string(seed) +
+                            " ein_gemm_tests --gtest_filter=GemmRun.EveryFamily*";
+  for (const Shape3& s : kShapes) {
+    for (DType dt : kAllDTypes) {
+      for (Layout l : kAllLayouts) {
+        for (bool accumulate : {false, true}) {
+          // Same layout for all three, then a random mix.
+          check_case(s, dt, l, l, l, accumulate, 2, rng, repro);
+          if (HasFatalFailure()) return;
+          const Layout la = kAllLayouts[rng() % 5], lb = kAllLayouts[rng() % 5];
+          const Layout lc = kAllLayouts[rng() % 5];
+          check_case(s, dt, la, lb, lc, accumulate, static_cast<int>(1 + rng() % 3), rng, repro);
+          if (HasFatalFailure()) return;
+        }
+      }
+    }
+  }
+}
+
+TEST(GemmRun, ThreadedShapesMatchReference) {
+  // Large enough to split: many small items (pool over items), a few big items (rows split or
+  // BLAS threading), long dots.
+  const Shape3 shapes[] = {
+      {"many_small", {300}, 4, 5, 6}, {"few_big", {2}, 70, 90, 40},
+      {"one_big", {}, 130, 120, 70},  {"long_batched_dot", {64}, 1, 1, 3000},
+      {"big_outer", {}, 300, 400, 1}, {"big_hadamard", {500, 300}, 1, 1, 1},
+  };
+  const std::uint64_t seed = testing_kernels::test_seed(77);
+  std::mt19937_64 rng(seed);
+  const std::string repro = "reproduce: EIN_SEED=" + std::to_string(seed) +
+                            " ein_gemm_tests --gtest_filter=GemmRun.Threaded*";
+  for (const Shape3& s : shapes) {
+    for (DType dt : {DType::Bool, DType::Int32, DType::Int64, DType::Float32, DType::Complex128}) {
+      for (Layout l : {Layout::Contiguous, Layout::Padded, Layout::Random}) {
+        for (int threads : {1, 4}) {
+          check_case(s, dt, l, l, l, threads == 4, threads, rng, repro);
+          if (HasFatalFailure()) return;
+        }
+      }
+    }
+  }
+}
+
+TEST(GemmRun, RandomCorpusMatchesReference) {
+  const std::uint64_t seed = testing_kernels::test_seed(1234);
+  std::mt19937_64 rng(seed);
+  const std::string repro = "reproduce: EIN_SEED=" + std::to_string(seed) +
+                            " ein_gemm_tests --gtest_filter=GemmRun.RandomCorpus*";
+  auto extent = [&](int max) { return static_cast<Index>(rng() % static_cast<unsigned>(max + 1)); };
+  for (int iter = 0; iter < 400; ++iter) {
+    Shape batch(rng() % 3);
+    for (Index& e : batch) e = 1 + extent(3);
+    const Shape3 s{"random", batch, extent(1) == 0 ? 1 : extent(20),
+                   extent(2) == 0 ? 1 : extent(20), extent(3) == 0 ? 1 : extent(40)};
+    const DType dt = kAllDTypes[rng() % kNumDTypes];
+    check_case(s, dt, kAllLayouts[rng() % 5], kAllLayouts[rng() % 5], kAllLayouts[rng() % 5],
+               rng() % 2 == 0, static_cast<int>(1 + rng() % 3), rng,
+               repro + " (iteration " + std::to_string(iter) + ")");
+    if (HasFatalFailure()) return;
+  }
+}
+
+TEST(GemmRun, ManyCallersAtOnce) {
+  // run() from several threads at once, mixing BLAS calls and own loops.
+  std::vector<std::thread> callers;
+  std::vector<std::string> errors(6);
+  for (int t = 0; t < 6; ++t) {
+    callers.emplace_back([t, &errors] {
+      std::mt19937_64 rng(1000 + static_cast<unsigned>(t));
+      const DType dt = t % 2 == 0 ? DType::Float64 : DType::Int64;
+      for (int rep = 0; rep < 20 && errors[static_cast<std::size_t>(t)].empty(); ++rep) {
+        const StridedBuffer a = make_operand(dt, {8}, 12, 10, Layout::Contiguous, rng, true);
+        const StridedBuffer b = make_operand(dt, {8}, 10, 14, Layout::Contiguous, rng, true);
+        const StridedBuffer c = make_operand(dt, {8}, 12, 14, Layout::Contiguous, rng, false);
+        StridedBuffer fast = clone_layout(c), slow = clone_layout(c);
+        run(problem_from_views(a.view, b.view, fast.view, false), 2);
+        reference(problem_from_views(a.view, b.view, slow.view, false));
+        errors[static_cast<std::size_t>(t)] =
+            compare_buffers(fast, slow, testing::tolerance(dt, 10));
+      }
+    });
+  }
+  for (auto& c : callers) c.join();
+  for (const auto& e : errors) EXPECT_EQ(e, "");
+}
+
+}  // namespace
+}  // namespace ein::gemm

@@ -1,0 +1,137 @@
+// gemm::run — picks BLAS or ein's own loops for a problem and spreads batches over threads.
+#include <algorithm>
+#include <utility>
+
+#include "ein/gemm/blas.hpp"
+#include "ein/gemm/gemm.hpp"
+#include "ein/gemm/loops.hpp"
+#include "ein/gemm/shape.hpp"
+#include "ein/support/parallel.hpp"
+
+namespace ein::gemm {
+
+namespace {
+
+using detail::Canonical;
+using detail::Cursor;
+
+// OpenBLAS runs GEMMs below about 64^3 multiply-adds on the calling thread, so batches of items
+// that small are split across ein's pool instead.
+constexpr Index kSmallItemWork = Index{64} * 64 * 64;
+
+Index item_work(const Canonical& c) { return c.m * c.n * c.k; }
+
+// Runs item(a_offset, b_offset, c_offset) for every batch item, in parallel over items when
+// each is small and there are several.
+template <class Item>
+void for_each_item(const Canonical& c, bool parallel_items, int threads, const Item& item) {
+  const Index items = c.batch.count;
+  auto range = [&](Index lo, Index hi) {
+    Cursor cur(c.batch);
+    cur.seek(lo);
+    for (Index i = lo; i < hi; ++i) {
+      item(cur.a(), cur.b(), cur.c());
+      cur.next();
+    }
+  };
+  const Index work = std::max<Index>(1, item_work(c));
+  if (!parallel_items || threads == 1 || items < 2 || items * work < detail::kSerialWork) {
+    range(0, items);
+    return;
+  }
+  support::parallel_for(items, threads, range, std::max<Index>(1, detail::kSerialWork / work));
+}
+
+void run_blas(const Canonical& c, const detail::BlasPlan& plan, const GemmProblem& p, int threads) {
+  const auto* a = static_cast<const unsigned char*>(p.a);
+  const auto* b = static_cast<const unsigned char*>(p.b);
+  auto* out = static_cast<unsigned char*>(p.c);
+  const auto size = static_cast<Index>(itemsize(p.dtype));
+  for_each_item(c, item_work(c) < kSmallItemWork, threads, [&](Index ao, Index bo, Index co) {
+    detail::call_blas(plan, p.dtype, a + ao * size, b + bo * size, out + co * size, p.accumulate);
+  });
+}
+
+// Own loops for k >= 2: dots, or blocked GEMM with C's rows contiguous along n.
+template <class T>
+void run_own(Canonical c, const T* a, const T* b, T* out, bool accumulate, int threads) {
+  const Index ma = c.a_m < 0 ? -c.a_m : c.a_m, ka = c.a_k < 0 ? -c.a_k : c.a_k;
+  const Index kb = c.b_k < 0 ? -c.b_k : c.b_k, nb = c.b_n < 0 ? -c.b_n : c.b_n;
+  const Index cm = c.c_m < 0 ? -c.c_m : c.c_m, cn = c.c_n < 0 ? -c.c_n : c.c_n;
+  // Vector outputs whose matrix operand is contiguous along k are independent dots.
+  const bool dot_shape = (c.m == 1 && c.n == 1) || (c.n == 1 && ka <= ma) || (c.m == 1 && kb <= nb);
+  if (dot_shape) {
+    // The output space includes the batch dims, so this also spreads batches over threads.
+    detail::dots(c, a, b, out, accumulate, threads);
+    return;
+  }
+  // Row updates run along n: make n the dim C is contiguous along (or a vector's free dim).
+  if ((c.n == 1 && c.m > 1) || (c.m > 1 && c.n > 1 && cm < cn)) {
+    c.transpose();
+    std::swap(a, b);  // C^T = B^T A^T: B's data plays A's role
+  }
+  const Index items = c.batch.count;
+  const Index work = item_work(c);
+  // Few or large items: one item at a time, its rows split across threads. Many small items:
+  // whole items per thread.
+  const bool few_items = items < 2 * support::parallel_chunks(items, threads);
+  const bool split_rows =
+      threads != 1 && items * work >= detail::kSerialWork && (few_items || work >= kSmallItemWork);
+  for_each_item(c, !split_rows, threads, [&](Index ao, Index bo, Index co) {
+    if (!split_rows || c.m < 2) {
+      detail::gemm_rows(c, a + ao, b + bo, out + co, accumulate, 0, c.m);
+      return;
+    }
+    const Index per_row = std::max<Index>(1, c.n * c.k);
+    support::parallel_for(
+        c.m, threads,
+        [&](Index lo, Index hi) {
+          detail::gemm_rows(c, a + ao, b + bo, out + co, accumulate, lo, hi);
+        },
+        std::max<Index>(1, detail::kSerialWork / per_row));
+  });
+}
+
+template <class T>
+void run_typed(const Canonical& c, const GemmProblem& p, int threads) {
+  const T* a = static_cast<const T*>(p.a);
+  const T* b = static_cast<const T*>(p.b);
+  T* out = static_cast<T*>(p.c);
+  if (c.k == 0) {
+    if (!p.accumulate) detail::fill_zero(c, out, threads);
+    return;
+  }
+  if (a == nullptr || b == nullptr) detail::fail("null operand pointer");
+  if (c.k == 1) {
+    detail::elementwise(c, a, b, out, p.accumulate, threads);
+    return;
+  }
+  run_own(c, a, b, out, p.accumulate, threads);
+}
+
+}  // namespace
+
+bool blas_compatible(const GemmProblem& p) {
+  const Canonical c = detail::canonicalize(p);
+  if (c.empty) return is_inexact(p.dtype);
+  Canonical shape = c;
+  shape.k = std::max<Index>(shape.k, 1);
+  return detail::plan_blas(shape, p.dtype).kind != detail::BlasPlan::Kind::None;
+}
+
+void run(const GemmProblem& p, int threads) {
+  const Canonical c = detail::canonicalize(p);
+  if (c.empty) return;
+  if (p.c == nullptr) detail::fail("null output pointer");
+  if (c.k >= 2 && is_inexact(p.dtype)) {
+    const detail::BlasPlan plan = detail::plan_blas(c, p.dtype);
+    if (plan.kind != detail::BlasPlan::Kind::None) {
+      if (p.a == nullptr || p.b == nullptr) detail::fail("null operand pointer");
+      run_blas(c, plan, p, threads);
+      return;
+    }
+  }
+  visit_dtype(p.dtype, [&](auto tag) { run_typed<decltype(tag)>(c, p, threads); });
+}
+
+}  // namespace ein::gemm
