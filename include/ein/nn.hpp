@@ -61,10 +61,13 @@ Tensor multi_head_attention(const TensorView& x, const TensorView& w_q, const Te
 
 // ---- the attention walk-through (for `ein demo`, examples/attention and benchmarks) ----
 
-// Deterministic inputs that NumPy reproduces exactly: element i (C order) of tensor number t
-// (x = 0, w_q = 1, w_k = 2, w_v = 3, w_o = 4) is
-//     u = ((i * 2654435761 + 40503 * (t + 1)) % 65521) / 65521.0 - 0.5     (in float64)
-// times 1 for x and 2 / sqrt(D) for the weights, then rounded to `dtype`. Weights are (D, D).
+// Deterministic inputs that NumPy reproduces exactly, with unit variance so that attention is
+// far from uniform. Element i (C order) of tensor number t (x = 0, w_q = 1, w_k = 2, w_v = 3,
+// w_o = 4) is, in uint64 arithmetic (wrapping) and then float64:
+//     z = 8 i + t + 1;  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9;
+//     z = (z ^ (z >> 27)) * 0x94D049BB133111EB;  z = z ^ (z >> 31)      (splitmix64's mixer)
+//     u = (z >> 11) * 2^-53;  value = (2 u - 1) * sqrt(3) * f
+// with f = 1 for x and f = 1 / sqrt(D) for the (D, D) weights, then rounded to `dtype`.
 struct AttentionInputs {
   Tensor x, w_q, w_k, w_v, w_o;
 };

@@ -119,7 +119,7 @@ Tensor reduce_trailing(const TensorView& v, int kept, Reduction op, const std::s
     }
     case Reduction::Max:
     case Reduction::Min: {
-      if (block == 0 && checked_numel(out_shape) > 0) {
+      if (block == 0) {  // NumPy raises even when the result is empty too
         throw Error(ErrorCode::InvalidArgument,
                     std::string("zero-size array to reduction operation ") +
                         (op == Reduction::Max ? "maximum" : "minimum") +

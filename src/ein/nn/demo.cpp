@@ -1,6 +1,7 @@
 // The attention walk-through behind `ein demo` and examples/attention: deterministic inputs,
 // the multi-head pipeline step by step, and a printable report with timings.
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <limits>
 #include <sstream>
@@ -13,21 +14,21 @@ namespace ein {
 
 namespace {
 
-// The documented formula: u(i, t) = ((i * 2654435761 + 40503 * (t + 1)) % 65521) / 65521 - 0.5.
-// All integer arithmetic stays below 2^63 for the sizes checked_numel allows through here
-// (i < 2^31 is checked below), and the float64 steps are the same IEEE operations NumPy does.
+// The formula documented in ein/nn.hpp (splitmix64's mixer on 8 i + t + 1). Unsigned
+// arithmetic wraps by definition, exactly as NumPy's uint64 arrays do; every float64 step is
+// exact or one correctly rounded IEEE operation in the same order as NumPy's.
 Tensor formula_tensor(Shape shape, int t, double factor, DType dtype) {
   const Index n = checked_numel(shape);
-  if (n > (Index{1} << 31)) {
-    throw Error(ErrorCode::InvalidArgument,
-                "make_attention_inputs: tensor of shape " + shape_to_string(shape) +
-                    " is too large for the demo's input formula (at most 2^31 elements)");
-  }
   Tensor values = Tensor::empty(DType::Float64, std::move(shape));
   double* p = values.data_as<double>();
+  const double root3 = std::sqrt(3.0);
   for (Index i = 0; i < n; ++i) {
-    const Index m = (i * Index{2654435761} + Index{40503} * (t + 1)) % Index{65521};
-    p[i] = (static_cast<double>(m) / 65521.0 - 0.5) * factor;
+    std::uint64_t z = static_cast<std::uint64_t>(i) * 8U + static_cast<std::uint64_t>(t) + 1U;
+    z = (z ^ (z >> 30U)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27U)) * 0x94D049BB133111EBULL;
+    z ^= z >> 31U;
+    const double u = static_cast<double>(z >> 11U) * 0x1p-53;
+    p[i] = (2.0 * u - 1.0) * root3 * factor;
   }
   return dtype == DType::Float64 ? values : values.astype(dtype);
 }
@@ -54,7 +55,7 @@ AttentionInputs make_attention_inputs(Index batch, Index seq, Index dim, DType d
   if (!is_floating(dtype)) {
     throw Error(ErrorCode::DTypeMismatch, "make_attention_inputs: dtype must be float32 or float64");
   }
-  const double w = 2.0 / std::sqrt(static_cast<double>(dim));
+  const double w = 1.0 / std::sqrt(static_cast<double>(dim));
   AttentionInputs in;
   in.x = formula_tensor({batch, seq, dim}, 0, 1.0, dtype);
   in.w_q = formula_tensor({dim, dim}, 1, w, dtype);

@@ -1,0 +1,163 @@
+#!/usr/bin/env python3
+"""Regenerates einops_fixtures.hpp: results of the einops package (NumPy backend) for a table of
+patterns, embedded so the C++ tests never need Python. Run from this directory:
+    python3 gen_einops_fixtures.py > einops_fixtures.hpp
+
+Inputs have the value base(k) = ((37 * k) % 101) - 50 at C-order position k (bool inputs:
+base(k) % 3 == 0), in the dtype named by the case.
+"""
+import warnings
+
+import numpy as np
+import einops
+
+warnings.simplefilter("ignore")  # the mean of an empty slice is NaN on purpose
+
+DTYPES = {"float64": "Float64", "float32": "Float32", "int64": "Int64", "int32": "Int32",
+          "bool": "Bool"}
+
+
+def base(shape, dtype):
+    k = np.arange(int(np.prod(shape)), dtype=np.int64).reshape(shape)
+    v = np.asarray((37 * k) % 101 - 50)
+    if dtype == "bool":
+        return np.asarray(v % 3 == 0)
+    return np.asarray(v.astype(dtype))
+
+
+# (operation, pattern, shape, sizes, dtype)
+CASES = [
+    ("rearrange", "b t (d k h) -> k b h t d", (1, 1, 12), {"d": 2, "k": 3}, "float64"),
+    ("rearrange", "h w -> (w h)", (2, 3), {}, "int64"),
+    ("rearrange", "h w -> w h", (2, 3), {}, "float32"),
+    ("rearrange", "b h w c -> b (h w) c", (2, 3, 4, 5), {}, "float64"),
+    ("rearrange", "b (h1 h2) (w1 w2) c -> (b h1 w1) h2 w2 c", (2, 4, 6, 1), {"h2": 2, "w2": 3},
+     "float64"),
+    ("rearrange", "... h w -> ... w h", (2, 3, 4, 2), {}, "float64"),
+    ("rearrange", "b ... c -> b c ...", (2, 3, 4), {}, "float64"),
+    ("rearrange", "b ... -> b (...)", (2, 3, 4), {}, "int32"),
+    ("rearrange", "b ... -> (...) b", (2, 3, 4), {}, "float64"),
+    ("rearrange", "a b -> a 1 b ()", (2, 3), {}, "float64"),
+    ("rearrange", "a 1 b -> b a", (2, 1, 3), {}, "float64"),
+    ("rearrange", "a () b -> (b a)", (2, 1, 3), {}, "bool"),
+    ("rearrange", "(a b) -> b a", (6,), {"a": 2}, "float64"),
+    ("rearrange", "a b c -> c (b a)", (2, 3, 4), {}, "float64"),
+    ("rearrange", "... -> ...", (2, 3), {}, "float64"),
+    ("rearrange", "... -> ...", (), {}, "float64"),
+    ("rearrange", "(a 1 b) -> a b", (6,), {"a": 3}, "float64"),
+    ("rearrange", "a b c -> (a b c)", (2, 3, 4), {}, "float64"),
+    ("rearrange", "b (c h) w -> b h (w c)", (2, 6, 2), {"c": 3}, "float64"),
+    ("rearrange", "(b1 b2) h w -> (b1 h) (b2 w)", (4, 2, 3), {"b1": 2}, "float64"),
+    ("rearrange", "a b -> b a", (0, 3), {}, "float64"),
+    ("rearrange", "(a b) c -> a (c b)", (0, 3), {"b": 2}, "float64"),
+    ("reduce max", "t b c -> b c", (3, 2, 4), {}, "float64"),
+    ("reduce max", "b c (h1 h2) (w1 w2) -> b c h1 w1", (2, 2, 4, 4), {"h2": 2, "w2": 2},
+     "float64"),
+    ("reduce mean", "b c (h1 2) (w1 2) -> b c h1 w1", (2, 2, 4, 4), {}, "float64"),
+    ("reduce mean", "b c h w -> b c", (2, 3, 2, 2), {}, "float32"),
+    ("reduce sum", "b c h w -> b c 1 1", (2, 3, 2, 2), {}, "float64"),
+    ("reduce min", "b c h w -> b c () ()", (2, 3, 2, 2), {}, "float64"),
+    ("reduce prod", "b c h w -> 1 c 1 1", (2, 3, 2, 2), {}, "float64"),
+    ("reduce prod", "a b -> a", (3, 4), {}, "int32"),
+    ("reduce sum", "... c -> c", (2, 3, 4), {}, "float64"),
+    ("reduce sum", "a b -> a", (3, 4), {}, "int32"),
+    ("reduce sum", "a b -> a b", (3, 4), {}, "int32"),
+    ("reduce max", "a b -> b", (3, 4), {}, "int64"),
+    ("reduce min", "(a b) c -> c a", (6, 2), {"b": 3}, "float32"),
+    ("reduce any", "a b -> b", (3, 4), {}, "bool"),
+    ("reduce all", "a b -> a", (3, 4), {}, "bool"),
+    ("reduce max", "a b -> b", (3, 4), {}, "bool"),
+    ("reduce sum", "a b c -> ", (2, 3, 4), {}, "float64"),
+    ("reduce mean", "a b -> b", (0, 3), {}, "float64"),
+    ("repeat", "h w -> h w c", (2, 3), {"c": 3}, "float64"),
+    ("repeat", "h w -> (h 2) w", (2, 3), {}, "int64"),
+    ("repeat", "h w -> (h h2) (w w2)", (2, 3), {"h2": 2, "w2": 2}, "float64"),
+    ("repeat", "h w -> (repeat h) w", (2, 3), {"repeat": 2}, "float64"),
+    ("repeat", "b ... -> b k ...", (2, 3), {"k": 2}, "float64"),
+    ("repeat", "h w -> w 3 h", (2, 3), {}, "bool"),
+    ("repeat", "h w -> h w", (2, 3), {}, "float64"),
+    ("repeat", "(h a) w -> h (w b) a", (4, 3), {"a": 2, "b": 2}, "float32"),
+]
+
+
+def run(op, pattern, x, sizes):
+    if op == "rearrange":
+        return einops.rearrange(x, pattern, **sizes)
+    if op == "repeat":
+        return einops.repeat(x, pattern, **sizes)
+    return einops.reduce(x, pattern, op.split()[1], **sizes)
+
+
+def cpp_number(v):
+    return "kNaN" if np.isnan(v) else repr(float(v))
+
+
+def cpp_values(a, indent=8):
+    flat = np.asarray(a).reshape(-1)
+    items = [("1" if v else "0") if flat.dtype == np.bool_ else cpp_number(v) for v in flat]
+    lines, line = [], ""
+    for it in items:
+        if len(line) + len(it) + 2 > 96 - indent:
+            lines.append(line)
+            line = ""
+        line += it + ", "
+    lines.append(line)
+    return ("\n" + " " * indent).join(l.rstrip() for l in lines).rstrip(",")
+
+
+def cpp_shape(s):
+    return "{" + ", ".join(str(e) for e in s) + "}"
+
+
+print("// Generated by gen_einops_fixtures.py with einops " + einops.__version__ + " and NumPy " +
+      np.__version__ + ". Do not edit.")
+print("""#pragma once
+
+#include <limits>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "ein/rearrange.hpp"
+
+namespace ein::einops::fixtures {
+
+inline constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+struct Case {
+  const char* op;  // "rearrange", "repeat" or "reduce <name>"
+  const char* pattern;
+  Shape shape;
+  AxisSizes sizes;
+  DType dtype;
+  Shape out_shape;
+  DType out_dtype;
+  std::vector<double> values;  // expected result in C order (bool as 0/1)
+};
+
+inline const std::vector<Case>& cases() {
+  static const std::vector<Case> kCases = {""")
+for op, pattern, shape, sizes, dtype in CASES:
+    out = np.asarray(run(op, pattern, base(shape, dtype), sizes))
+    sz = "{" + ", ".join(f'{{"{k}", {v}}}' for k, v in sizes.items()) + "}"
+    print(f'      {{"{op}", "{pattern}",')
+    print(f'       {cpp_shape(shape)}, {sz}, DType::{DTYPES[dtype]},')
+    print(f"       {cpp_shape(out.shape)}, DType::{DTYPES[str(out.dtype)]},")
+    print(f"       {{{cpp_values(out)}}}}},")
+print("""  };
+  return kCases;
+}
+""")
+
+# pack / unpack: einops's documented example, scaled down.
+shapes = [(2, 1, 3), (2, 1, 2, 3), (2, 1, 2, 2, 3)]
+inputs = [base(s, "float64") + 100 * i for i, s in enumerate(shapes)]
+packed, ps = einops.pack(inputs, "i j * k")
+print("// einops.pack of base(shape) + 100 * i for these shapes with pattern \"i j * k\".")
+print("inline const std::vector<Shape> kPackInputShapes = {" +
+      ", ".join(cpp_shape(s) for s in shapes) + "};")
+print("inline const Shape kPackedShape = " + cpp_shape(packed.shape) + ";")
+print("inline const std::vector<Shape> kPackedShapes = {" +
+      ", ".join(cpp_shape(s) for s in ps) + "};")
+print("inline const std::vector<double> kPackedValues = {\n    " + cpp_values(packed, 4) + "};")
+print("\n}  // namespace ein::einops::fixtures")
