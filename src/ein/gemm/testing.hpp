@@ -4,7 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <string>
 #include <vector>
 
@@ -90,18 +92,27 @@ bool close(R x, R y, double tol) {
   return std::abs(static_cast<double>(x) - static_cast<double>(y)) <= tol;
 }
 
+inline std::string number_string(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.9g", v);
+  return buf;
+}
+
 template <class T>
 std::string value_string(const T& v) {
   if constexpr (is_complex_v<T>) {
-    return "(" + std::to_string(v.real()) + ", " + std::to_string(v.imag()) + ")";
+    return "(" + number_string(v.real()) + ", " + number_string(v.imag()) + ")";
+  } else if constexpr (std::is_floating_point_v<T>) {
+    return number_string(v);
   } else {
     return std::to_string(v);
   }
 }
 
 // Compares two buffers with the same layout element by element over their whole storage
-// (padding included). Inexact dtypes allow `tol` absolute error per component; others must match
-// exactly. Returns "" or a description of the first mismatch.
+// (padding included). Inexact dtypes allow an absolute error of `tol` times the largest finite
+// magnitude in `want` (at least 1) per component, since rounding errors scale with the partial
+// sums; other dtypes must match exactly. Returns "" or a description of the first mismatch.
 inline std::string compare_buffers(const StridedBuffer& got, const StridedBuffer& want,
                                    double tol) {
   std::string err;
@@ -109,26 +120,35 @@ inline std::string compare_buffers(const StridedBuffer& got, const StridedBuffer
     using T = decltype(tag);
     const T* g = static_cast<const T*>(got.storage.data());
     const T* w = static_cast<const T*>(want.storage.data());
+    double scale = 1;
+    if constexpr (is_complex_v<T> || std::is_floating_point_v<T>) {
+      for (Index i = 0; i < want.storage.numel(); ++i) {
+        const double mag = std::abs(w[i]);
+        if (std::isfinite(mag)) scale = std::max(scale, mag);
+      }
+    }
+    const double abs_tol = tol * scale;
     for (Index i = 0; i < got.storage.numel() && err.empty(); ++i) {
       bool ok = false;
       if constexpr (is_complex_v<T>) {
-        ok = close(g[i].real(), w[i].real(), tol) && close(g[i].imag(), w[i].imag(), tol);
+        ok = close(g[i].real(), w[i].real(), abs_tol) && close(g[i].imag(), w[i].imag(), abs_tol);
       } else if constexpr (std::is_floating_point_v<T>) {
-        ok = close(g[i], w[i], tol);
+        ok = close(g[i], w[i], abs_tol);
       } else {
         ok = g[i] == w[i];
       }
       if (!ok) {
         err = "storage element " + std::to_string(i) + ": got " + value_string(g[i]) + ", want " +
-              value_string(w[i]) + " (tolerance " + std::to_string(tol) + ")";
+              value_string(w[i]) + " (tolerance " + number_string(abs_tol) + ")";
       }
     }
   });
   return err;
 }
 
-// Summation error bound for values of magnitude <= 2: each of the k products is <= 4 (8 for
-// complex, which also rounds twice per product), plus the accumulated C term.
+// Relative summation error for k terms (plus the accumulated C term) of values of magnitude
+// <= 2: each product is <= 4 (8 for complex, which also rounds twice per product); the absolute
+// bound is this times the result scale (see compare_buffers).
 inline double tolerance(DType dt, Index k) {
   const double eps = real_dtype(dt) == DType::Float32 ? 1.2e-7 : 2.3e-16;
   const double term = is_complex(dt) ? 8.0 : 4.0;
