@@ -51,9 +51,11 @@ void softmax_apply(const T* in, Index is, T* out, Index os, Index n, bool log,
   if (log) {
     double sum = 0;
     for (Index j = 0; j < n; ++j) sum += static_cast<double>(std::exp(in[j * is] - st.max));
-    // x - max - log(sum), with max + log(sum) formed once in double.
-    const T shift = static_cast<T>(static_cast<double>(st.max) + std::log(sum));
-    for (Index j = 0; j < n; ++j) out[j * os] = in[j * is] - shift;
+    // (x - max) - log(sum): x - max is exact near the maximum, where it matters, whereas
+    // x - (max + log(sum)) would round max + log(sum) to the spacing of max (0.001 at 1e4 in
+    // float32) and lose the log term's digits.
+    const T lse = static_cast<T>(std::log(sum));
+    for (Index j = 0; j < n; ++j) out[j * os] = (in[j * is] - st.max) - lse;
     return;
   }
   double sum = 0;
