@@ -44,12 +44,14 @@ class BranchBound {
         nbranch_(nbranch),
         output_(sorted_labels(problem.output)),
         is_output_(problem.extents.size(), false),
-        count_(problem.extents.size(), 0),
+        holders_(problem.extents.size()),
         progress_(2 * problem.inputs.size() + 1, kInf) {
     for (int l : problem.output) is_output_[static_cast<std::size_t>(l)] = true;
     for (const auto& input : problem.inputs) {
       tensors_.push_back(sorted_labels(input));
-      for (int l : tensors_.back()) ++count_[static_cast<std::size_t>(l)];
+      for (int l : tensors_.back()) {
+        holders_[static_cast<std::size_t>(l)].push_back(static_cast<int>(tensors_.size()) - 1);
+      }
     }
   }
 
@@ -72,22 +74,36 @@ class BranchBound {
       return;
     }
     std::vector<Candidate> candidates;
-    for (bool outer : {false, true}) {
+    rest_flops_ = -1;
+    for (auto [a, b] : sharing_pairs(remaining)) assess(remaining, a, b, flops, size, candidates);
+    if (candidates.empty()) {  // outer products only when nothing else is possible
       for (std::size_t x = 0; x < remaining.size(); ++x) {
         for (std::size_t y = x + 1; y < remaining.size(); ++y) {
-          const Labels& ka = tensors_[static_cast<std::size_t>(remaining[x])];
-          const Labels& kb = tensors_[static_cast<std::size_t>(remaining[y])];
-          if (!outer && labels_intersection(ka, kb).empty()) continue;
           assess(remaining, remaining[x], remaining[y], flops, size, candidates);
         }
       }
-      if (!candidates.empty()) break;  // outer products only when nothing else is possible
     }
     std::sort(candidates.begin(), candidates.end());
     const std::size_t explore =
         nbranch_ ? std::min(candidates.size(), static_cast<std::size_t>(*nbranch_))
                  : candidates.size();
     for (std::size_t k = 0; k < explore; ++k) descend(remaining, std::move(candidates[k]));
+  }
+
+  // The pairs of live tensors that share a label, in the order of all pairs (a < b), found
+  // through the labels' holders: for sparse networks far fewer than all pairs.
+  std::vector<std::pair<int, int>> sharing_pairs(const std::vector<int>& remaining) const {
+    std::vector<std::pair<int, int>> pairs;
+    for (int a : remaining) {
+      for (int l : tensors_[static_cast<std::size_t>(a)]) {
+        for (int b : holders_[static_cast<std::size_t>(l)]) {
+          if (b > a) pairs.emplace_back(a, b);
+        }
+      }
+    }
+    std::sort(pairs.begin(), pairs.end());
+    pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
+    return pairs;
   }
 
   void assess(const std::vector<int>& remaining, int a, int b, double flops, double size,
@@ -100,7 +116,7 @@ class BranchBound {
       const auto ul = static_cast<std::size_t>(l);
       const int here =
           static_cast<int>(labels_contain(ka, l)) + static_cast<int>(labels_contain(kb, l));
-      if (is_output_[ul] || count_[ul] > here) result.push_back(l);
+      if (is_output_[ul] || static_cast<int>(holders_[ul].size()) > here) result.push_back(l);
     }
     const double step_flops =
         flop_count(either, result.size() != either.size(), 2, problem_.extents);
@@ -128,13 +144,16 @@ class BranchBound {
     candidates.push_back({cost, step_flops, new_flops, new_size, a, b, std::move(result)});
   }
 
-  double rest_at_once_flops(const std::vector<int>& remaining) const {
+  // Cached per step: many candidates of one step can exceed the limit.
+  double rest_at_once_flops(const std::vector<int>& remaining) {
+    if (rest_flops_ >= 0) return rest_flops_;
     Labels involved;
-    for (std::size_t l = 0; l < count_.size(); ++l) {
-      if (count_[l] > 0) involved.push_back(static_cast<int>(l));
+    for (std::size_t l = 0; l < holders_.size(); ++l) {
+      if (!holders_[l].empty()) involved.push_back(static_cast<int>(l));
     }
     const bool inner = !labels_difference(involved, output_).empty();
-    return flop_count(involved, inner, static_cast<int>(remaining.size()), problem_.extents);
+    rest_flops_ = flop_count(involved, inner, static_cast<int>(remaining.size()), problem_.extents);
+    return rest_flops_;
   }
 
   void descend(const std::vector<int>& remaining, Candidate c) {
@@ -145,29 +164,38 @@ class BranchBound {
       if (r != c.a && r != c.b) next.push_back(r);
     }
     next.push_back(created);  // SSA ids grow, so `next` stays sorted
-    auto adjust = [this](const Labels& labels, int delta) {
-      for (int l : labels) count_[static_cast<std::size_t>(l)] += delta;
+    auto remove = [this](int id) {
+      for (int l : tensors_[static_cast<std::size_t>(id)]) {
+        auto& h = holders_[static_cast<std::size_t>(l)];
+        h.erase(std::find(h.begin(), h.end(), id));
+      }
     };
-    adjust(tensors_[static_cast<std::size_t>(c.a)], -1);
-    adjust(tensors_[static_cast<std::size_t>(c.b)], -1);
-    adjust(c.result, +1);
+    auto add = [this](int id) {
+      for (int l : tensors_[static_cast<std::size_t>(id)]) {
+        holders_[static_cast<std::size_t>(l)].push_back(id);
+      }
+    };
+    remove(c.a);
+    remove(c.b);
     path_.emplace_back(c.a, c.b);
-    tensors_.push_back(c.result);
+    tensors_.push_back(std::move(c.result));
+    add(created);
     iterate(next, c.flops, c.size);
+    remove(created);
     tensors_.pop_back();
     path_.pop_back();
-    adjust(c.result, -1);
-    adjust(tensors_[static_cast<std::size_t>(c.b)], +1);
-    adjust(tensors_[static_cast<std::size_t>(c.a)], +1);
+    add(c.b);
+    add(c.a);
   }
 
   const PathProblem& problem_;
   std::optional<int> nbranch_;
   Labels output_;
   std::vector<bool> is_output_;
-  std::vector<int> count_;        // per label: how many live tensors hold it
-  std::vector<double> progress_;  // per depth (number of tensors made): best flops seen
-  std::vector<Labels> tensors_;   // by SSA id; the search appends and pops
+  std::vector<std::vector<int>> holders_;  // per label: the live tensors holding it
+  double rest_flops_ = -1;                 // rest_at_once_flops of the current step, or -1
+  std::vector<double> progress_;           // per depth (number of tensors made): best flops seen
+  std::vector<Labels> tensors_;            // by SSA id; the search appends and pops
   SsaPath path_;
   double best_flops_ = kInf;
   double best_size_ = kInf;
