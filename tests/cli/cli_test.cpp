@@ -168,11 +168,16 @@ TEST_F(Cli, EvalReadsNpzMembersAndStdin) {
 
 TEST_F(Cli, EvalDtypeAndOptimize) {
   save("a.npy", i64({1, 2, 3, 4}, {2, 2}));
-  Outcome r = ein("eval 'ij,jk->ik' a.npy a.npy --dtype float32 --optimize greedy -o c.npy");
+  save("h.npy", Tensor::from_vector<std::int32_t>({1, 2, 3, 4}, {2, 2}));
+  Outcome r = ein("eval 'ij,jk->ik' h.npy h.npy --dtype float64 --optimize greedy -o c.npy");
   ASSERT_EQ(r.code, 0) << r.err;
   const Tensor c = ein::load_npy(at("c.npy"));
-  EXPECT_EQ(c.dtype(), DType::Float32);
+  EXPECT_EQ(c.dtype(), DType::Float64);
   EXPECT_EQ(c.to_vector<double>(), (std::vector<double>{7, 10, 15, 22}));
+  // NumPy's casting='safe': int64 -> float32 is refused.
+  r = ein("eval 'ij,jk->ik' a.npy a.npy --dtype float32");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_CONTAINS(r.err, "cannot cast operand 0");
   r = ein("eval 'ij,jk->ik' a.npy a.npy --dtype float16");
   EXPECT_EQ(r.code, 2);
   EXPECT_CONTAINS(r.err, "unknown dtype 'float16'");
