@@ -7,7 +7,7 @@ import operator
 import numpy as np
 
 from . import _ein
-from ._operands import as_operand, check_dtype, is_viewable_out
+from ._operands import SUPPORTED_DTYPES, as_operand, check_dtype, is_viewable_out
 from ._optimize import memory_limit_bytes, parse_optimize
 
 __all__ = ["einsum", "einsum_path"]
@@ -103,10 +103,10 @@ def _einsum_general(operands, out, dtype, order, casting, optimize):
         if casting in ("no", "equiv"):
             for i, a in enumerate(arrays):
                 _check_cast(a.dtype, result_dtype, casting, f"operand {i}")
-    limit = memory_limit_bytes(opt.memory_limit, result_dtype.itemsize)
-    dtype_name = None if dtype is None else dtype.name
     args = (subscripts, *arrays)
     if out is None:
+        limit = memory_limit_bytes(opt.memory_limit, result_dtype.itemsize)
+        dtype_name = None if dtype is None else dtype.name
         return _c_einsum(
             args, opt.finder, dtype_name, None, order == "F", opt.path, limit, True
         )
@@ -114,6 +114,14 @@ def _einsum_general(operands, out, dtype, order, casting, optimize):
         raise TypeError("keyword parameter out must be an array for einsum")
     if not out.flags.writeable:
         raise ValueError("output array is read-only")
+    if dtype is None:
+        # NumPy computes in the common dtype of the operands and out (float32 operands summed
+        # into a float64 out are summed in float64; bools into an int32 out are counted).
+        common = np.promote_types(result_dtype, out.dtype)
+        if common != result_dtype and common in SUPPORTED_DTYPES:
+            result_dtype = dtype = common
+    limit = memory_limit_bytes(opt.memory_limit, result_dtype.itemsize)
+    dtype_name = None if dtype is None else dtype.name
     _check_cast(result_dtype, out.dtype, casting, "the result into out")
     if is_viewable_out(out) and np.can_cast(result_dtype, out.dtype, "safe"):
         # ein writes into out itself, also when out overlaps an operand (it computes aside).

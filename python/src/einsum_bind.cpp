@@ -57,7 +57,7 @@ nb::object run_einsum(const CachedPlan& plan, const HeldOperands& ops, nb::handl
   if (plan.is_view) {
     const TensorView& v = ops.views[0];
     TensorView view(v.data(), v.dtype(), plan.view_shape, plan.view_strides);
-    return view_to_numpy(view, operand0, ops.buffers[0].readonly());
+    return scalar_if_0d(view_to_numpy(view, operand0, ops.buffers[0].readonly()), plan.out_rank);
   }
   nb::object result = new_array(plan.out_shape, plan.out_dtype, fortran);
   {
@@ -122,15 +122,15 @@ std::pair<ContractionPath, std::string> einsum_path_entry(const std::string& sub
 }  // namespace
 
 void bind_einsum(nb::module_& m) {
-  m.def("einsum", &einsum_entry, nb::arg("args"), nb::arg("optimize"),
-        nb::arg("dtype") = nb::none(), nb::arg("out") = nb::none(), nb::arg("fortran") = false,
-        nb::arg("path") = nb::none(), nb::arg("memory_limit") = nb::none(),
-        nb::arg("strict") = false,
+  m.def("einsum", &einsum_entry, nb::arg("args"), nb::arg("optimize").none(),
+        nb::arg("dtype").none() = nb::none(), nb::arg("out").none() = nb::none(),
+        nb::arg("fortran") = false, nb::arg("path").none() = nb::none(),
+        nb::arg("memory_limit").none() = nb::none(), nb::arg("strict") = false,
         "einsum((subscripts, *operands), optimize, ...) -> array | scalar | NotImplemented.\n\n"
         "Internal: use ein.einsum.");
   m.def("einsum_path", &einsum_path_entry, nb::arg("subscripts"), nb::arg("operands"),
-        nb::arg("optimize"), nb::arg("path") = nb::none(), nb::arg("memory_limit") = nb::none(),
-        nb::arg("dtype") = nb::none(),
+        nb::arg("optimize").none(), nb::arg("path").none() = nb::none(),
+        nb::arg("memory_limit").none() = nb::none(), nb::arg("dtype").none() = nb::none(),
         "einsum_path(subscripts, operands, optimize, ...) -> (pairs, report).\n\n"
         "Internal: use ein.einsum_path.");
   m.def(

@@ -86,7 +86,7 @@ class CompiledExpression {
     }
     if (plan->is_view) {
       TensorView view(views[0].data(), views[0].dtype(), plan->view_shape, plan->view_strides);
-      return view_to_numpy(view, operands[0], buffers[0].readonly());
+      return scalar_if_0d(view_to_numpy(view, operands[0], buffers[0].readonly()), plan->out_rank);
     }
     nb::object result = new_array(plan->out_shape, plan->out_dtype);
     {
@@ -134,12 +134,12 @@ void bind_expression(nb::module_& m) {
                                  "ein.contract_expression).")
       .def(nb::init<std::string, std::vector<Shape>, nb::handle, nb::handle, nb::handle,
                     nb::handle>(),
-           nb::arg("subscripts"), nb::arg("shapes"), nb::arg("optimize"),
-           nb::arg("path") = nb::none(), nb::arg("memory_limit") = nb::none(),
-           nb::arg("dtype") = nb::none())
+           nb::arg("subscripts"), nb::arg("shapes"), nb::arg("optimize").none(),
+           nb::arg("path").none() = nb::none(), nb::arg("memory_limit").none() = nb::none(),
+           nb::arg("dtype").none() = nb::none())
       .def("prepare", &CompiledExpression::prepare, nb::arg("dtypes"))
-      .def("call", &CompiledExpression::call, nb::arg("operands"), nb::arg("out") = nb::none(),
-           nb::arg("strict") = false)
+      .def("call", &CompiledExpression::call, nb::arg("operands"),
+           nb::arg("out").none() = nb::none(), nb::arg("strict") = false)
       .def_prop_ro("subscripts", &CompiledExpression::subscripts)
       .def_prop_ro("shapes", &CompiledExpression::shapes)
       .def_prop_ro("path", &CompiledExpression::path)

@@ -18,7 +18,7 @@ NB_MODULE(_ein, m) {
   register_error_translator();
   nb::list names;
   for (const char* name : kPathNames) names.append(name);
-  m.attr("PATH_NAMES") = nb::tuple(names);
+  m.attr("PATH_NAMES") = nb::steal(PyList_AsTuple(names.ptr()));
   bind_einsum(m);
   bind_expression(m);
   bind_products(m);

@@ -36,7 +36,13 @@ nb::object export_view(const TensorView& view, nb::handle owner) {
       std::conditional_t<ReadOnly, nb::ndarray<nb::numpy, nb::ro>, nb::ndarray<nb::numpy>>;
   Array array(view.data(), shape.size(), shape.data(), owner, strides.data(),
               dlpack_dtype(view.dtype()));
-  return array.cast();
+  nb::object result = array.cast();
+  // DLPack says only "64-bit integer"; NumPy then picks 'q' (long long) where its default int64
+  // is 'l' (long) on Linux. Equal dtypes, but reprs and typecodes would differ from NumPy's.
+  nb::handle canonical = numpy_dtype(view.dtype());
+  nb::object actual = result.attr("dtype");
+  if (!actual.is(canonical)) result = result.attr("view")(canonical);
+  return result;
 }
 
 }  // namespace
@@ -56,7 +62,7 @@ void init_numpy_bridge() {
   g_numpy.order_f = nb::str("F").release().ptr();
   for (DType t : kAllDTypes) {
     g_numpy.dtypes[static_cast<std::size_t>(t)] =
-        np.attr("dtype")(std::string(dtype_name(t))).release().ptr();
+        np.attr("dtype")(nb::str(dtype_name(t).data(), dtype_name(t).size())).release().ptr();
   }
 }
 

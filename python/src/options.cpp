@@ -22,7 +22,9 @@ ContractionPath path_from_python(nb::handle path) {
   ContractionPath pairs;
   if (path.is_none()) return pairs;
   for (nb::handle step : path) {
-    nb::tuple t = nb::borrow<nb::tuple>(nb::tuple(step));
+    nb::object seq = nb::steal(PySequence_Tuple(step.ptr()));
+    if (!seq.is_valid()) throw nb::python_error();
+    nb::tuple t = nb::borrow<nb::tuple>(seq);
     if (t.size() != 2) throw nb::value_error("einsum: a path step must be a pair (i, j)");
     pairs.emplace_back(nb::cast<int>(t[0]), nb::cast<int>(t[1]));
   }
