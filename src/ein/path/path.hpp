@@ -11,6 +11,10 @@
 // the operands left after it are meant to be contracted all at once in one n-ary step.
 // evaluate_path() and make_path_info() show that step; PathCost::rest_at_once tells callers about
 // it. A partial path never leaves exactly two operands (a final pair is then appended instead).
+// "optimal" and "dp" are exact among complete paths that fit the limit; when none fits they
+// return the cheaper of branch-1's partial path and contracting everything at once (opt_einsum's
+// exhaustive search also weighs other partial paths, and may even prefer one to a complete path
+// that fits). "greedy" under a limit is "branch-1", as in opt_einsum.
 #pragma once
 
 #include <optional>
