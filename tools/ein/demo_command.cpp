@@ -25,13 +25,9 @@ bool DemoContext::check(bool ok, const std::string& what) {
 }
 
 void DemoContext::show(const std::string& label, const TensorView& value) {
-  std::string text = format_array(value);
-  // Indent continuation lines under the label, as a REPL would show them.
-  const std::string indent(label.size() + 3, ' ');
-  for (std::size_t p = text.find('\n'); p != std::string::npos; p = text.find('\n', p + 1)) {
-    text.insert(p + 1, indent);
-  }
-  out << label << " = " << text << "\n";
+  const std::string text = format_array(value);
+  // Multi-line arrays start on their own line so their columns stay aligned.
+  out << label << (text.find('\n') == std::string::npos ? " = " : " =\n") << text << "\n";
 }
 
 Tensor DemoContext::random(DType dtype, Shape shape) {
@@ -112,7 +108,18 @@ void einsum_case(DemoContext& ctx, const std::string& title, const std::string& 
   const double seconds = now_seconds() - t0;
   ctx.out << "einsum('" << subscripts << "') -> " << shape_to_string(r.shape()) << " "
           << dtype_name(r.dtype()) << " in " << ms(seconds) << "\n";
-  ctx.show("result", r);
+  // A rank-4 result summarised in full is pages long; its first matrix tells the story.
+  TensorView excerpt = r.view();
+  std::string label = "result";
+  if (r.rank() > 2) {
+    label += "[";
+    while (excerpt.rank() > 2) {
+      excerpt = excerpt.select(0, 0);
+      label += "0, ";
+    }
+    label += "...]";
+  }
+  ctx.show(label, excerpt);
   const double eps = real_dtype(r.dtype()) == DType::Float32
                          ? std::numeric_limits<float>::epsilon()
                          : std::numeric_limits<double>::epsilon();
