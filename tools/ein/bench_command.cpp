@@ -89,6 +89,20 @@ double case_flops(const BenchCase& c) {
   return summed ? all * complex_factor / 2 : 0;                              // additions only
 }
 
+// Bytes of operand k that the einsum reads: a repeated label ('ii') reads only the diagonal, so
+// count each distinct label's extent once.
+double touched_bytes(const BenchCase& c, std::size_t k) {
+  std::size_t start = 0;
+  for (std::size_t t = 0; t < k; ++t) start = c.subscripts.find(',', start) + 1;
+  const std::size_t end = c.subscripts.find_first_of(",-", start);
+  const std::string term = c.subscripts.substr(start, end - start);
+  std::map<char, Index> extent;
+  for (std::size_t a = 0; a < term.size(); ++a) extent[term[a]] = c.shapes[k][a];
+  double n = static_cast<double>(itemsize(c.dtype));
+  for (const auto& [label, e] : extent) n *= static_cast<double>(e);
+  return n;
+}
+
 Tensor random_tensor(const Shape& shape, DType dtype, std::mt19937_64& rng) {
   Tensor t = Tensor::empty(DType::Complex128, shape);
   std::uniform_real_distribution<double> u(-1, 1);
@@ -172,7 +186,7 @@ int run_bench(const BenchOptions& o) {
     }
     std::sort(times.begin(), times.end());
     Result res{c, o.repeat, times[times.size() / 2], times.front(), case_flops(c), 0};
-    for (const Tensor& t : ops) res.bytes += static_cast<double>(t.numel() * itemsize(c.dtype));
+    for (std::size_t k = 0; k < ops.size(); ++k) res.bytes += touched_bytes(c, k);
     res.bytes += static_cast<double>(out.numel() * itemsize(out.dtype()));
     results.push_back(res);
   }
