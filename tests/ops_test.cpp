@@ -3,6 +3,8 @@
 // per-element loop over every dtype pair and odd-strided views.
 //
 // Reproduce one random case: EIN_SEED=<seed> ./ein_e2e_tests --gtest_filter='OpsRandom.*'
+#include "ein/ops.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -13,7 +15,6 @@
 #include <string>
 #include <vector>
 
-#include "ein/ops.hpp"
 #include "support/compare.hpp"
 #include "support/random_tensor.hpp"
 
@@ -26,20 +27,28 @@ enum class Op { Add, Subtract, Multiply, Divide };
 
 const char* op_name(Op op) {
   switch (op) {
-    case Op::Add: return "add";
-    case Op::Subtract: return "subtract";
-    case Op::Multiply: return "multiply";
-    case Op::Divide: return "divide";
+    case Op::Add:
+      return "add";
+    case Op::Subtract:
+      return "subtract";
+    case Op::Multiply:
+      return "multiply";
+    case Op::Divide:
+      return "divide";
   }
   return "?";
 }
 
 Tensor run_op(Op op, const TensorView& a, const TensorView& b) {
   switch (op) {
-    case Op::Add: return add(a, b);
-    case Op::Subtract: return subtract(a, b);
-    case Op::Multiply: return multiply(a, b);
-    case Op::Divide: return divide(a, b);
+    case Op::Add:
+      return add(a, b);
+    case Op::Subtract:
+      return subtract(a, b);
+    case Op::Multiply:
+      return multiply(a, b);
+    case Op::Divide:
+      return divide(a, b);
   }
   return {};
 }
@@ -68,9 +77,15 @@ T reference_value(Op op, T x, T y) {
     const Wide<T> a = convert_value<Wide<T>>(x), b = convert_value<Wide<T>>(y);
     Wide<T> r{};
     switch (op) {
-      case Op::Add: r = a + b; break;
-      case Op::Subtract: r = a - b; break;
-      case Op::Multiply: r = a * b; break;
+      case Op::Add:
+        r = a + b;
+        break;
+      case Op::Subtract:
+        r = a - b;
+        break;
+      case Op::Multiply:
+        r = a * b;
+        break;
       case Op::Divide:
         if constexpr (is_complex_v<T>) {
           r = a * std::conj(b) / std::norm(b);
@@ -207,8 +222,7 @@ TEST(OpsIntegers, WrapAroundLikeNumPy) {
   const Tensor i64 = Tensor::from_vector<std::int64_t>({std::int64_t{1} << 62, INT64_MIN}, {2});
   EXPECT_EQ(multiply(i64, Tensor::scalar<std::int64_t>(4)).to_vector<std::int64_t>(),
             (std::vector<std::int64_t>{0, 0}));
-  EXPECT_EQ(subtract(i64, Tensor::scalar<std::int64_t>(1)).to_vector<std::int64_t>()[1],
-            INT64_MAX);
+  EXPECT_EQ(subtract(i64, Tensor::scalar<std::int64_t>(1)).to_vector<std::int64_t>()[1], INT64_MAX);
   EXPECT_EQ(multiply(i32, Tensor::scalar<std::int32_t>(-1)).to_vector<std::int64_t>(),
             (std::vector<std::int64_t>{-INT32_MAX, INT32_MIN}));
 }
@@ -259,8 +273,8 @@ TEST(OpsScalars, WeakScalarDTypes) {
     EXPECT_EQ(add(t, complex128(0, 1)).dtype(), c.with_complex);
     EXPECT_EQ(divide(t, 2).dtype(), c.divide_int);
     EXPECT_EQ(divide(2.0, t).dtype(), c.with_double == DType::Float32 ? DType::Float32
-                                      : is_complex(c.tensor)         ? c.tensor
-                                                                     : DType::Float64);
+                                      : is_complex(c.tensor)          ? c.tensor
+                                                                      : DType::Float64);
   }
   // Values: int32 tensor keeps integer arithmetic with an int scalar.
   const Tensor i = Tensor::from_vector<std::int32_t>({1, 2, 3}, {3});
@@ -281,8 +295,7 @@ TEST(OpsScalars, IntegerScalarOutOfRangeIsAnError) {
     FAIL() << "expected Overflow";
   } catch (const Error& e) {
     EXPECT_EQ(e.code(), ErrorCode::Overflow);
-    EXPECT_NE(std::string(e.what()).find("out of bounds for int32"), std::string::npos)
-        << e.what();
+    EXPECT_NE(std::string(e.what()).find("out of bounds for int32"), std::string::npos) << e.what();
   }
   // True division converts first, so it is fine (numpy gives 9.09e-13).
   EXPECT_DOUBLE_EQ(divide(i, std::int64_t{1} << 40).to_vector<double>()[0], 0x1p-40);
@@ -368,8 +381,224 @@ TEST(OpsRandom, LargeContiguousFastPaths) {
   EXPECT_TRUE(test::tensors_close(add(a, b), reference_op(Op::Add, a, b, DType::Float32), 1));
   EXPECT_TRUE(
       test::tensors_close(multiply(s, b), reference_op(Op::Multiply, s, b, DType::Float32), 1));
-  EXPECT_TRUE(
-      test::tensors_close(divide(a, s), reference_op(Op::Divide, a, s, DType::Float32), 1));
+  EXPECT_TRUE(test::tensors_close(divide(a, s), reference_op(Op::Divide, a, s, DType::Float32), 1));
+  // Big enough for several parallel chunks that start mid-row: a transposed, reversed view
+  // plus a broadcast row.
+  const Tensor big = test::random_tensor(DType::Float64, {257, 300}, rng).transpose();
+  const Tensor rev = big.slice(0, 299, -301, -1);
+  const Tensor row = test::random_tensor(DType::Float64, {257}, rng);
+  EXPECT_TRUE(test::tensors_close(subtract(rev, row),
+                                  reference_op(Op::Subtract, rev, row, DType::Float64), 1));
+}
+
+// ---------------------------------------------------------------- sum and trace
+
+// sum by visiting every input element and adding it into its output element (long double,
+// complex<long double>; integers exact for the small random values), rounded once.
+Tensor reference_sum(const Tensor& a, const std::vector<bool>& reduced, DType dtype) {
+  Shape out_shape;
+  for (int i = 0; i < a.rank(); ++i) {
+    if (!reduced[static_cast<std::size_t>(i)]) out_shape.push_back(a.extent(i));
+  }
+  const Index n = checked_numel(out_shape);
+  std::vector<std::complex<long double>> acc(static_cast<std::size_t>(n));
+  const auto values = a.to_vector<complex128>();  // C order
+  std::vector<Index> idx(static_cast<std::size_t>(a.rank()), 0);
+  for (const complex128& v : values) {
+    Index o = 0;
+    for (int i = 0; i < a.rank(); ++i) {
+      if (!reduced[static_cast<std::size_t>(i)])
+        o = o * a.extent(i) + idx[static_cast<std::size_t>(i)];
+    }
+    acc[static_cast<std::size_t>(o)] += std::complex<long double>(v.real(), v.imag());
+    for (std::size_t k = idx.size(); k-- > 0;) {
+      if (++idx[k] < a.shape()[k]) break;
+      idx[k] = 0;
+    }
+  }
+  Tensor out = Tensor::empty(dtype, out_shape);
+  visit_dtype(dtype, [&](auto tag) {
+    using T = decltype(tag);
+    for (Index i = 0; i < n; ++i) {
+      out.data_as<T>()[i] = convert_value<T>(acc[static_cast<std::size_t>(i)]);
+    }
+  });
+  return out;
+}
+
+DType numpy_sum_dtype(DType t) {
+  return t == DType::Bool || t == DType::Int32 ? DType::Int64 : t;  // numpy on 64-bit Linux
+}
+
+TEST(OpsSum, DTypesFollowNumPy) {
+  const Tensor b = Tensor::from_vector<bool>({true, false, true}, {3});
+  EXPECT_EQ(sum(b).dtype(), DType::Int64);
+  EXPECT_EQ(sum(b).item<int>(), 2);  // a count, not "any"
+  const Tensor i = Tensor::from_vector<std::int32_t>({INT32_MAX, INT32_MAX}, {2});
+  EXPECT_EQ(sum(i).dtype(), DType::Int64);
+  EXPECT_EQ(sum(i).item<std::int64_t>(), 2 * std::int64_t{INT32_MAX});  // no int32 wrap
+  EXPECT_EQ(sum(Tensor::ones(DType::Float32, {4})).dtype(), DType::Float32);
+  EXPECT_EQ(sum(Tensor::ones(DType::Complex64, {4})).dtype(), DType::Complex64);
+}
+
+TEST(OpsSum, AxesAndKeepdims) {
+  const Tensor a = Tensor::arange(24, DType::Float64).reshape({2, 3, 4});
+  const std::vector<int> last = {-1}, outer = {0, 2};
+  const Tensor s = sum(a, last);
+  EXPECT_EQ(s.shape(), (Shape{2, 3}));
+  EXPECT_EQ(s.to_vector<double>(), (std::vector<double>{6, 22, 38, 54, 70, 86}));
+  const Tensor k = sum(a, outer, true);
+  EXPECT_EQ(k.shape(), (Shape{1, 3, 1}));
+  EXPECT_EQ(k.to_vector<double>(), (std::vector<double>{60, 92, 124}));
+  EXPECT_EQ(sum(a).item<double>(), 276.0);
+  EXPECT_EQ(sum(a, {}, true).shape(), (Shape{1, 1, 1}));
+  const std::vector<int> mid = {1};
+  EXPECT_EQ(sum(Tensor::ones(DType::Float64, {2, 0, 3}), mid).to_vector<double>(),
+            std::vector<double>(6, 0.0));
+  EXPECT_EQ(sum(Tensor::scalar<double>(4)).item<double>(), 4.0);
+}
+
+TEST(OpsSum, BadAxes) {
+  const Tensor a = Tensor::ones(DType::Float64, {3});
+  const std::vector<int> dup = {0, -1}, far = {3};
+  try {
+    (void)sum(a, dup);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::InvalidArgument);
+    EXPECT_NE(std::string(e.what()).find("duplicate value in 'axis'"), std::string::npos);
+  }
+  try {
+    (void)sum(a, far);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::AxisError);
+    EXPECT_NE(std::string(e.what()).find("axis 3 is out of bounds for array of dimension 1"),
+              std::string::npos)
+        << e.what();
+  }
+}
+
+TEST(OpsRandom, SumOverRandomAxesMatchesLoopReference) {
+  const std::uint64_t seed0 = base_seed() + 1000;
+  std::uint64_t seed = seed0;
+  for (DType dt : kAllDTypes) {
+    for (int rep = 0; rep < 8; ++rep, ++seed) {
+      Rng rng = test::make_rng(seed);
+      const int rank = static_cast<int>(test::uniform_int(rng, 0, 4));
+      Shape shape(static_cast<std::size_t>(rank));
+      for (Index& e : shape) e = test::uniform_int(rng, test::chance(rng, 0.1) ? 0 : 1, 4);
+      const Tensor a = test::random_view(dt, shape, rng);
+      std::vector<int> axes;
+      std::vector<bool> reduced(static_cast<std::size_t>(rank), false);
+      for (int i = 0; i < rank; ++i) {
+        if (test::chance(rng, 0.5)) {
+          axes.push_back(test::chance(rng, 0.5) ? i - rank : i);
+          reduced[static_cast<std::size_t>(i)] = true;
+        }
+      }
+      if (axes.empty()) reduced.assign(reduced.size(), true);  // empty means every axis
+      Index len = 1;
+      for (int i = 0; i < rank; ++i) {
+        if (reduced[static_cast<std::size_t>(i)]) len *= shape[static_cast<std::size_t>(i)];
+      }
+      ASSERT_TRUE(test::tensors_close(sum(a, axes), reference_sum(a, reduced, numpy_sum_dtype(dt)),
+                                      len, 3.0))
+          << "sum of " << dtype_name(dt) << shape_to_string(shape) << " strides "
+          << shape_to_string(a.strides()) << " (case seed " << seed
+          << ")\n  reproduce: EIN_SEED=" << seed0 - 1000
+          << " ./ein_e2e_tests --gtest_filter='OpsRandom.*'";
+    }
+  }
+}
+
+TEST(OpsTrace, OffsetsAxesAndDTypes) {
+  const Tensor m = Tensor::arange(12, DType::Int32).reshape({3, 4});
+  EXPECT_EQ(trace(m).dtype(), DType::Int64);  // numpy.trace of int32 accumulates in int64
+  EXPECT_EQ(trace(m).item<int>(), 0 + 5 + 10);
+  EXPECT_EQ(trace(m, 1).item<int>(), 1 + 6 + 11);
+  EXPECT_EQ(trace(m, -1).item<int>(), 4 + 9);
+  EXPECT_EQ(trace(m, 4).item<int>(), 0);  // an empty diagonal
+  EXPECT_EQ(trace(Tensor::ones(DType::Bool, {3, 3})).item<int>(), 3);
+  // np.trace(np.ones((2, 3, 4)), 0, 2, 1) == [3., 3.]
+  const Tensor t = trace(Tensor::ones(DType::Float64, {2, 3, 4}), 0, 2, 1);
+  EXPECT_EQ(t.shape(), (Shape{2}));
+  EXPECT_EQ(t.to_vector<double>(), (std::vector<double>{3, 3}));
+  // A reversed, transposed view: trace of m.T[::-1] (rows of m.T reversed).
+  const Tensor v = m.transpose().slice(0, 3, -5, -1);  // shape (4, 3)
+  EXPECT_EQ(trace(v).item<int>(), 3 + 6 + 9);
+}
+
+TEST(OpsRandom, TraceMatchesDiagonalLoop) {
+  const std::uint64_t seed0 = base_seed() + 2000;
+  std::uint64_t seed = seed0;
+  for (DType dt : kAllDTypes) {
+    for (int rep = 0; rep < 6; ++rep, ++seed) {
+      Rng rng = test::make_rng(seed);
+      const int rank = static_cast<int>(test::uniform_int(rng, 2, 4));
+      Shape shape(static_cast<std::size_t>(rank));
+      for (Index& e : shape) e = test::uniform_int(rng, 0, 5);
+      const Tensor a = test::random_view(dt, shape, rng);
+      const int ax1 = static_cast<int>(test::uniform_int(rng, 0, rank - 1));
+      int ax2 = static_cast<int>(test::uniform_int(rng, 0, rank - 2));
+      if (ax2 >= ax1) ++ax2;
+      const Index offset = test::uniform_int(rng, -4, 4);
+      // Expected: for each index of the other axes, sum a[..i..j..] with j - i == offset.
+      Shape rest;
+      for (int k = 0; k < rank; ++k) {
+        if (k != ax1 && k != ax2) rest.push_back(shape[static_cast<std::size_t>(k)]);
+      }
+      const DType out_dt = numpy_sum_dtype(dt);
+      Tensor want = Tensor::zeros(out_dt, rest);
+      const auto flat = a.to_vector<complex128>();
+      std::vector<std::complex<long double>> acc(static_cast<std::size_t>(want.numel()));
+      std::vector<Index> idx(static_cast<std::size_t>(rank), 0);
+      for (const complex128& v : flat) {
+        if (idx[static_cast<std::size_t>(ax2)] - idx[static_cast<std::size_t>(ax1)] == offset) {
+          Index o = 0;
+          for (int k = 0; k < rank; ++k) {
+            if (k != ax1 && k != ax2) {
+              o = o * shape[static_cast<std::size_t>(k)] + idx[static_cast<std::size_t>(k)];
+            }
+          }
+          acc[static_cast<std::size_t>(o)] += std::complex<long double>(v.real(), v.imag());
+        }
+        for (std::size_t k = idx.size(); k-- > 0;) {
+          if (++idx[k] < shape[k]) break;
+          idx[k] = 0;
+        }
+      }
+      visit_dtype(out_dt, [&](auto tag) {
+        using T = decltype(tag);
+        for (std::size_t i = 0; i < acc.size(); ++i) {
+          want.data_as<T>()[i] = convert_value<T>(acc[i]);
+        }
+      });
+      ASSERT_TRUE(test::tensors_close(trace(a, offset, ax1, ax2), want, 5, 3.0))
+          << "trace(" << dtype_name(dt) << shape_to_string(shape) << ", offset " << offset
+          << ", axes " << ax1 << ", " << ax2 << ") case seed " << seed
+          << "\n  reproduce: EIN_SEED=" << seed0 - 2000
+          << " ./ein_e2e_tests --gtest_filter='OpsRandom.*'";
+    }
+  }
+}
+
+TEST(OpsTrace, BadInput) {
+  try {
+    (void)trace(Tensor::ones(DType::Float64, {3}));
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("at least two dimensions"), std::string::npos);
+  }
+  try {
+    (void)trace(Tensor::ones(DType::Float64, {3, 3}), 0, 0, 2);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::AxisError);
+    EXPECT_NE(std::string(e.what()).find("axis2 2 is out of bounds"), std::string::npos)
+        << e.what();
+  }
+  EXPECT_THROW((void)trace(Tensor::ones(DType::Float64, {3, 3}), 0, 1, -1), Error);
 }
 
 }  // namespace
