@@ -179,6 +179,30 @@ TEST(Einops, ReductionSemantics) {
   EXPECT_THROW((void)reduction_from_name("median"), Error);
 }
 
+TEST(Einops, ListInputsAreStacked) {
+  const Tensor a = Tensor::arange(6).reshape({2, 3});
+  const Tensor b = ein::add(Tensor::arange(6), 10).reshape({2, 3});
+  const std::vector<TensorView> ab = {a.view(), b.view()};
+  // einops.rearrange([a, b], 't h w -> h (t w)') == [[0,1,2,10,11,12],[3,4,5,13,14,15]]
+  const Tensor r = rearrange(ab, "t h w -> h (t w)");
+  EXPECT_EQ(r.shape(), (Shape{2, 6}));
+  EXPECT_EQ(r.to_vector<std::int64_t>(),
+            (std::vector<std::int64_t>{0, 1, 2, 10, 11, 12, 3, 4, 5, 13, 14, 15}));
+  // A view result keeps the stacked buffer alive.
+  const Tensor v = rearrange(ab, "t h w -> w t h");
+  EXPECT_EQ(v.at<std::int64_t>({2, 1, 1}), 15);
+  EXPECT_EQ(reduce(ab, "t h w -> h w", "max").to_vector<std::int64_t>(),
+            b.to_vector<std::int64_t>());
+  EXPECT_EQ(repeat(ab, "t h w -> t h w c", {{"c", 2}}).shape(), (Shape{2, 2, 3, 2}));
+  const Tensor c = Tensor::zeros(DType::Float32, {3, 2});
+  const std::vector<TensorView> ac = {a.view(), c.view()};
+  EXPECT_THROW((void)rearrange(ac, "t h w -> t h w"), Error);
+  EXPECT_THROW((void)rearrange(std::span<const TensorView>(), "t -> t"), Error);
+  const Tensor f = Tensor::zeros(DType::Float32, {2, 3});
+  const std::vector<TensorView> af = {a.view(), f.view()};
+  EXPECT_EQ(stack(af).dtype(), DType::Float64);
+}
+
 struct ErrorCase {
   const char* op;
   const char* pattern;

@@ -65,6 +65,18 @@ Tensor reduce(const TensorView& x, std::string_view pattern, std::string_view re
 // tensor (never a zero-stride view that a caller could write through).
 Tensor repeat(const TensorView& x, std::string_view pattern, const AxisSizes& sizes = {});
 
+// einops also accepts a list of tensors: they are stacked along a new leading axis first (same
+// shapes required; dtypes promoted as NumPy's stack), which the pattern then names like any
+// other: rearrange(frames, "t h w -> h (t w)"). The stacked tensor is always a new buffer.
+Tensor rearrange(std::span<const TensorView> tensors, std::string_view pattern,
+                 const AxisSizes& sizes = {});
+Tensor reduce(std::span<const TensorView> tensors, std::string_view pattern,
+              std::string_view reduction, const AxisSizes& sizes = {});
+Tensor repeat(std::span<const TensorView> tensors, std::string_view pattern,
+              const AxisSizes& sizes = {});
+// NumPy's stack(tensors, axis=0).
+Tensor stack(std::span<const TensorView> tensors);
+
 // pack(tensors, "i j * k"): the axes named before and after '*' must agree between the tensors
 // (same extents); each tensor's axes in the '*' position are flattened into one axis and the
 // tensors are concatenated along it. dtypes are promoted as NumPy's concatenate does.
