@@ -104,8 +104,8 @@ TEST(GemmRun, ThreadedShapesMatchReference) {
   const std::string repro = "reproduce: EIN_SEED=" + std::to_string(seed) +
                             " ein_gemm_tests --gtest_filter=GemmRun.Threaded*";
   for (const Shape3& s : shapes) {
-    for (DType dt : {DType::Bool, DType::Int32, DType::Int64, DType::Float32, DType::Complex128}) {
-      for (Layout l : {Layout::Contiguous, Layout::Padded, Layout::Random}) {
+    for (DType dt : {DType::Bool, DType::Int64, DType::Float32, DType::Complex128}) {
+      for (Layout l : {Layout::Contiguous, Layout::Random}) {
         for (int threads : {1, 4}) {
           check_case(s, dt, l, l, l, threads == 4, threads, rng, repro);
           if (HasFatalFailure()) return;

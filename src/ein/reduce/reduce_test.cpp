@@ -93,17 +93,16 @@ TEST(ReduceSum, CommonShapesAndThreadPaths) {
     std::vector<bool> reduced;
   };
   const Case cases[] = {
-      {"row_sums", {300, 1000}, {false, true}},
-      {"column_sums", {1000, 300}, {true, false}},
-      {"few_columns", {100000, 3}, {true, false}},
-      {"full", {700, 900}, {true, true}},
-      {"middle", {40, 500, 30}, {false, true, false}},
-      {"outer_and_inner", {50, 40, 300}, {true, false, true}},
+      {"row_sums", {200, 700}, {false, true}},
+      {"column_sums", {700, 200}, {true, false}},
+      {"few_columns", {70000, 3}, {true, false}},
+      {"full", {400, 500}, {true, true}},
+      {"middle", {20, 300, 30}, {false, true, false}},
+      {"outer_and_inner", {30, 20, 200}, {true, false, true}},
   };
   std::mt19937_64 rng(8);
   for (const Case& c : cases) {
-    for (DType dt : {DType::Bool, DType::Int32, DType::Int64, DType::Float32, DType::Float64,
-                     DType::Complex64}) {
+    for (DType dt : {DType::Bool, DType::Int32, DType::Float64, DType::Complex64}) {
       LayoutOptions contiguous{false, false, false, false};
       const StridedBuffer src = random_layout(dt, c.shape, rng, contiguous, false);
       const Output out = make_output(dt, c.shape, c.reduced, rng, contiguous);
