@@ -26,8 +26,17 @@ std::string name_set(const std::vector<std::string>& names) {
 
 // Keys identifying elementary axes: a name, "#<id>" for an anonymous axis, "...<i>" for the
 // ellipsis's i-th dimension (neither can collide with a valid name).
-std::string anonymous_key(const PatternAxis& a) { return "#" + std::to_string(a.anonymous_id); }
-std::string ellipsis_key(int i) { return "..." + std::to_string(i); }
+// (Built with += rather than "literal" + std::string&&, which trips GCC 12's -Wrestrict at -O2.)
+std::string anonymous_key(const PatternAxis& a) {
+  std::string key = "#";
+  key += std::to_string(a.anonymous_id);
+  return key;
+}
+std::string ellipsis_key(int i) {
+  std::string key = "...";
+  key += std::to_string(i);
+  return key;
+}
 // How a key reads in a message.
 std::string key_label(const std::string& key, Index anonymous_extent) {
   if (key.starts_with("#")) return std::to_string(anonymous_extent) + "-axis";

@@ -19,8 +19,8 @@ Tensor stack(std::span<const TensorView> tensors) {
     }
     dtype = promote_types(dtype, tensors[i].dtype());
   }
-  Shape shape = tensors[0].shape();
-  shape.insert(shape.begin(), static_cast<Index>(tensors.size()));
+  Shape shape = {static_cast<Index>(tensors.size())};
+  shape.insert(shape.end(), tensors[0].shape().begin(), tensors[0].shape().end());
   Tensor out = Tensor::empty(dtype, shape);
   for (std::size_t i = 0; i < tensors.size(); ++i) {
     copy_into(tensors[i], out.view().select(0, static_cast<Index>(i)));
