@@ -137,16 +137,28 @@ typename Arith<T>::Acc dot(const T* a, const T* b, Index k, Index sa, Index sb) 
   return lane[0];
 }
 
+// Dots shorter than this are summed in one sequential chain, inline: for einsum's "bi,bi->b"
+// with a small i the lane set-up and a call per output would cost more than the arithmetic.
+inline constexpr Index kShortDot = 16;
+
 template <class T>
 void dots(const Canonical& c, const T* a, const T* b, T* out, bool accumulate, int threads) {
   using Ar = Arith<T>;
   const Dims space = output_space(c);
   for_each_run(space, c.k, threads, [&](const Cursor& cur, const Dim3& in) {
-    for (Index j = 0; j < in.extent; ++j) {
-      auto s = dot(a + cur.a() + j * in.a, b + cur.b() + j * in.b, c.k, c.a_k, c.b_k);
-      T* o = out + cur.c() + j * in.c;
-      if (accumulate) s = Ar::add(Ar::load(*o), s);
-      *o = Ar::store(s);
+    const T* ap = a + cur.a();
+    const T* bp = b + cur.b();
+    T* op = out + cur.c();
+    for (Index j = 0; j < in.extent; ++j, ap += in.a, bp += in.b, op += in.c) {
+      typename Ar::Acc s{};
+      if (c.k < kShortDot) {
+        for (Index q = 0; q < c.k; ++q)
+          s = Ar::madd(s, Ar::load(ap[q * c.a_k]), Ar::load(bp[q * c.b_k]));
+      } else {
+        s = dot(ap, bp, c.k, c.a_k, c.b_k);
+      }
+      if (accumulate) s = Ar::add(Ar::load(*op), s);
+      *op = Ar::store(s);
     }
   });
 }

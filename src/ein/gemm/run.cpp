@@ -18,6 +18,7 @@ using detail::Cursor;
 // OpenBLAS runs GEMMs below about 64^3 multiply-adds on the calling thread, so batches of items
 // that small are split across ein's pool instead.
 constexpr Index kSmallItemWork = Index{64} * 64 * 64;
+constexpr Index kBlasDot = 512;
 
 Index item_work(const Canonical& c) { return c.m * c.n * c.k; }
 
@@ -123,7 +124,10 @@ void run(const GemmProblem& p, int threads) {
   const Canonical c = detail::canonicalize(p);
   if (c.empty) return;
   if (p.c == nullptr) detail::fail("null output pointer");
-  if (c.k >= 2 && is_inexact(p.dtype)) {
+  // Dots shorter than kBlasDot stay in ein's loops: a BLAS call per output costs more than the
+  // arithmetic there (einsum's "bi,bi->b" with small i), and the own loops vectorise too.
+  const bool short_dot = c.m == 1 && c.n == 1 && c.k < kBlasDot;
+  if (c.k >= 2 && is_inexact(p.dtype) && !short_dot) {
     const detail::BlasPlan plan = detail::plan_blas(c, p.dtype);
     if (plan.kind != detail::BlasPlan::Kind::None) {
       if (p.a == nullptr || p.b == nullptr) detail::fail("null operand pointer");

@@ -61,25 +61,47 @@ typename Arith<T>::Acc pairwise_sum(const T* p, Index n, Index stride) {
 // Add to accumulate into dst as it is.
 enum class Mode { Write, Add };
 
-// Runs the nest: dst (+)= src over the inner run at every outer position.
-template <class T, Mode M>
-void run_nest(const Nest& nest, const T* src, T* dst) {
+// Runs shorter than this are summed in one sequential chain, inline.
+inline constexpr Index kShortRun = 16;
+
+template <class T>
+typename Arith<T>::Acc run_sum(const T* p, Index n, Index stride) {
   using Ar = Arith<T>;
-  if (nest.rank == 0) {
-    dst[0] = M == Mode::Write ? src[0] : Ar::store(Ar::add(Ar::load(dst[0]), Ar::load(src[0])));
+  if (n >= kShortRun) return pairwise_sum(p, n, stride);
+  typename Ar::Acc s{};
+  for (Index i = 0; i < n; ++i) s = Ar::add(s, Ar::load(p[i * stride]));
+  return s;
+}
+
+// The two innermost loops: `mid` rows of `in` runs.
+template <class T, Mode M>
+void run_2d(const T* src, T* dst, const RDim& mid, const RDim& in) {
+  using Ar = Arith<T>;
+  using Acc = typename Ar::Acc;
+  if (in.dst == 0) {
+    // Row sums (or, with mid reduced too, sums of row sums into one element).
+    for (Index r = 0; r < mid.extent; ++r) {
+      const Acc total = run_sum(src + r * mid.src, in.extent, in.src);
+      T& d = dst[r * mid.dst];
+      d = M == Mode::Write ? Ar::store(total) : Ar::store(Ar::add(Ar::load(d), total));
+    }
     return;
   }
-  const RDim in = nest[nest.rank - 1];
-  const int outer = nest.rank - 1;
-  std::array<Index, kMaxRank> idx{};
-  Index so = 0, dof = 0;
-  for (;;) {
-    const T* s = src + so;
-    T* d = dst + dof;
-    if (in.dst == 0) {
-      const auto total = pairwise_sum(s, in.extent, in.src);
-      *d = M == Mode::Write ? Ar::store(total) : Ar::store(Ar::add(Ar::load(*d), total));
-    } else if (M == Mode::Write) {
+  if (M == Mode::Add && mid.dst == 0 && in.extent <= kShortRun) {
+    // Column sums of a narrow block: keep the short dst row in registers over all rows.
+    Acc acc[kShortRun];
+    for (Index j = 0; j < in.extent; ++j) acc[j] = Ar::load(dst[j * in.dst]);
+    for (Index r = 0; r < mid.extent; ++r) {
+      const T* s = src + r * mid.src;
+      for (Index j = 0; j < in.extent; ++j) acc[j] = Ar::add(acc[j], Ar::load(s[j * in.src]));
+    }
+    for (Index j = 0; j < in.extent; ++j) dst[j * in.dst] = Ar::store(acc[j]);
+    return;
+  }
+  for (Index r = 0; r < mid.extent; ++r) {
+    const T* s = src + r * mid.src;
+    T* d = dst + r * mid.dst;
+    if constexpr (M == Mode::Write) {
       for (Index i = 0; i < in.extent; ++i) d[i * in.dst] = s[i * in.src];
     } else if (in.dst == 1 && in.src == 1) {
       for (Index i = 0; i < in.extent; ++i)
@@ -89,7 +111,20 @@ void run_nest(const Nest& nest, const T* src, T* dst) {
         d[i * in.dst] = Ar::store(Ar::add(Ar::load(d[i * in.dst]), Ar::load(s[i * in.src])));
       }
     }
-    // Next outer position (odometer, innermost outer axis fastest).
+  }
+}
+
+// Runs the nest: the two innermost axes in run_2d, the others with an odometer.
+template <class T, Mode M>
+void run_nest(const Nest& nest, const T* src, T* dst) {
+  const RDim unit{1, 0, 0};
+  const RDim in = nest.rank >= 1 ? nest[nest.rank - 1] : unit;
+  const RDim mid = nest.rank >= 2 ? nest[nest.rank - 2] : unit;
+  const int outer = nest.rank - 2;
+  std::array<Index, kMaxRank> idx{};
+  Index so = 0, dof = 0;
+  for (;;) {
+    run_2d<T, M>(src + so, dst + dof, mid, in);
     int a = outer - 1;
     for (; a >= 0; --a) {
       const RDim& ax = nest[a];
