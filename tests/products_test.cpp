@@ -523,8 +523,11 @@ TEST(Geometry, NormDTypesAndValues) {
 }
 
 TEST(Geometry, NormAvoidsOverflowAndUnderflow) {
-  // float32 squares of 1e30 overflow float32; the sum is taken in float64.
+  // float32 squares of 1e30 overflow float32 and of 1e-30 underflow; the sum is redone in
+  // float64.
   EXPECT_FLOAT_EQ(norm(Tensor::from_vector<float>({3e30F, 4e30F}, {2})).item<float>(), 5e30F);
+  EXPECT_FLOAT_EQ(norm(Tensor::from_vector<float>({3e-30F, 4e-30F}, {2})).item<float>(), 5e-30F);
+  EXPECT_FLOAT_EQ(norm(Tensor::from_vector<complex64>({{3e30F, 4e30F}}, {1})).item<float>(), 5e30F);
   // float64 squares of 1e200 overflow and of 1e-200 underflow; the result is rescaled.
   EXPECT_DOUBLE_EQ(norm(f64({3e200, 4e200}, {2})).item<double>(), 5e200);
   EXPECT_DOUBLE_EQ(norm(f64({3e-200, 4e-200}, {2})).item<double>(), 5e-200);

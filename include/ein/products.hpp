@@ -23,8 +23,9 @@ Tensor tensordot(const TensorView& a, const TensorView& b, std::span<const int> 
 Tensor kron(const TensorView& a, const TensorView& b);
 
 // The 2-norm of the flattened tensor (Frobenius for matrices) as a 0-D tensor: float32 for
-// float32/complex64 input, float64 otherwise (as numpy.linalg.norm). Squares are summed in float64,
-// and float64 data whose squares would overflow or underflow is rescaled by a power of two.
+// float32/complex64 input, float64 otherwise (as numpy.linalg.norm). A float32 sum of squares that
+// overflows or underflows is redone in float64, and float64 data whose squares would overflow or
+// underflow is rescaled by a power of two, so no finite input gives inf or a spurious 0.
 Tensor norm(const TensorView& a);
 // (a·b / a·a) a with a = onto, using vdot (a conjugated) so complex vectors project correctly.
 // Flattened like vdot (same number of elements); the result has onto's shape and the promoted

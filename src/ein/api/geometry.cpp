@@ -14,24 +14,36 @@ namespace ein {
 
 namespace {
 
-// Sum of squares of all elements of a real view, accumulated in float64 (einsum's dtype=), so
-// float32 and integer inputs cannot overflow or lose precision on the way.
-double sum_of_squares(const TensorView& x) {
+// Sum of squares of all elements of a real view, in `dtype` (einsum's dtype=).
+double sum_of_squares(const TensorView& x, DType dtype) {
   const std::string t = api::labels(0, x.rank(), "norm");
-  return api::contract2(t, x, t, x, "", DType::Float64).item<double>();
+  return api::contract2(t, x, t, x, "", dtype).item<double>();
 }
 
-// The 2-norm of a real view. Float64 squares can overflow (|x| > ~1e154) or underflow
-// (|x| < ~1e-154); then the sum is redone on x scaled by an exact power of two (2^-600 or 2^600,
-// which keeps every finite double's square in range) and the scale is taken back out.
+// Whether a sum of squares computed in `dtype` can be trusted: finite, and not so small that
+// squares may have underflowed (below ~2^-60 of float's range, or 2^-960 of double's, terms lost
+// to underflow could matter). NaN is trusted: it propagates either way.
+bool sum_in_range(double s, DType dtype) {
+  const double tiny = dtype == DType::Float32 ? 0x1p-60 : 0x1p-960;
+  return std::isnan(s) || (std::isfinite(s) && s >= tiny);
+}
+
+// The 2-norm of a real view.
+//  * float32: summed in float32 first (the BLAS speed NumPy has); if that overflowed or may have
+//    underflowed, summed again in float64, where float32 squares always fit.
+//  * bool/integers: summed in float64 (exact squares up to 2^53, no wrap-around).
+//  * float64: if the squares overflow (|x| > ~1e154) or underflow (|x| < ~1e-154), the sum is
+//    redone on x scaled by an exact power of two (2^-600 or 2^600, which keeps every finite
+//    double's square in range) and the scale is taken back out.
 double real_norm(const TensorView& x) {
-  const double s = sum_of_squares(x);
-  constexpr double kTiny = 0x1p-960;  // below this, underflowed squares may matter
-  if (std::isnan(s) || x.dtype() != DType::Float64 || (s >= kTiny && std::isfinite(s))) {
-    return std::sqrt(s);
+  if (x.dtype() == DType::Float32) {
+    const double s = sum_of_squares(x, DType::Float32);
+    return std::sqrt(sum_in_range(s, DType::Float32) ? s : sum_of_squares(x, DType::Float64));
   }
+  const double s = sum_of_squares(x, DType::Float64);
+  if (x.dtype() != DType::Float64 || sum_in_range(s, DType::Float64)) return std::sqrt(s);
   const double scale = std::isinf(s) ? 0x1p-600 : 0x1p600;
-  const double scaled = sum_of_squares(multiply(x, scale));
+  const double scaled = sum_of_squares(multiply(x, scale), DType::Float64);
   return std::sqrt(scaled) / scale;
 }
 

@@ -59,20 +59,22 @@ void run_binary(const TensorView& out, const TensorView& a, const TensorView& b,
       kGrain);
 }
 
+// Each op is passed as a lambda (a distinct type), not a function pointer, so the call inlines
+// into the row loops and they vectorise.
 template <class T>
 void dispatch_op(BinaryOp op, const TensorView& out, const TensorView& a, const TensorView& b) {
   switch (op) {
     case BinaryOp::Add:
-      return run_binary<T>(out, a, b, add_values<T>);
+      return run_binary<T>(out, a, b, [](T x, T y) { return add_values(x, y); });
     case BinaryOp::Subtract:
-      return run_binary<T>(out, a, b, subtract_values<T>);
+      return run_binary<T>(out, a, b, [](T x, T y) { return subtract_values(x, y); });
     case BinaryOp::Multiply:
-      return run_binary<T>(out, a, b, multiply_values<T>);
+      return run_binary<T>(out, a, b, [](T x, T y) { return multiply_values(x, y); });
     case BinaryOp::Divide:
       // Integer and bool division never get here (binary_result_dtype makes them float64), and
       // must not be instantiated: x / 0 would be undefined behaviour.
       if constexpr (is_complex_v<T> || std::is_floating_point_v<T>) {
-        return run_binary<T>(out, a, b, divide_values<T>);
+        return run_binary<T>(out, a, b, [](T x, T y) { return divide_values(x, y); });
       } else {
         throw Error(ErrorCode::Internal, "divide dispatched on a non-inexact dtype");
       }
