@@ -125,4 +125,16 @@ const char* HeldBuffer::acquire(PyObject* obj, bool writable, TensorView& view) 
   return nullptr;
 }
 
+HeldOperands::HeldOperands(std::size_t n) : size_(n) {
+  if (n <= kInline) {
+    buffers_ = inline_buffers_.data();
+    views_ = inline_views_.data();
+  } else {
+    heap_buffers_.resize(n);
+    heap_views_.resize(n);
+    buffers_ = heap_buffers_.data();
+    views_ = heap_views_.data();
+  }
+}
+
 }  // namespace ein::python

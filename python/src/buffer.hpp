@@ -9,7 +9,10 @@
 
 #include <nanobind/nanobind.h>
 
+#include <array>
 #include <optional>
+#include <span>
+#include <vector>
 
 #include "ein/tensor.hpp"
 
@@ -41,6 +44,36 @@ class HeldBuffer {
  private:
   Py_buffer buffer_{};
   bool held_ = false;
+};
+
+// The operands of one call, viewed for the duration of the call. Up to kInline operands live in
+// the object itself: einsum calls on small arrays are short enough that two heap allocations per
+// call show up in their time.
+class HeldOperands {
+ public:
+  static constexpr std::size_t kInline = 8;
+
+  explicit HeldOperands(std::size_t n);
+  HeldOperands(const HeldOperands&) = delete;
+  HeldOperands& operator=(const HeldOperands&) = delete;
+
+  // Views `obj` as operand i; nullptr on success, else why not (see HeldBuffer::acquire).
+  const char* acquire(std::size_t i, PyObject* obj) {
+    return buffers_[i].acquire(obj, false, views_[i]);
+  }
+  [[nodiscard]] std::span<const TensorView> views() const noexcept { return {views_, size_}; }
+  [[nodiscard]] const TensorView& view(std::size_t i) const noexcept { return views_[i]; }
+  [[nodiscard]] bool readonly(std::size_t i) const noexcept { return buffers_[i].readonly(); }
+  [[nodiscard]] std::size_t size() const noexcept { return size_; }
+
+ private:
+  std::size_t size_;
+  std::array<HeldBuffer, kInline> inline_buffers_;
+  std::array<TensorView, kInline> inline_views_;
+  std::vector<HeldBuffer> heap_buffers_;
+  std::vector<TensorView> heap_views_;
+  HeldBuffer* buffers_;
+  TensorView* views_;
 };
 
 }  // namespace ein::python

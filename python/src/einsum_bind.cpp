@@ -18,23 +18,14 @@
 namespace ein::python {
 namespace {
 
-// The operands of one call, viewed without copying for the duration of the call.
-struct HeldOperands {
-  std::vector<HeldBuffer> buffers;
-  std::vector<TensorView> views;
-};
-
 // Views args[first:] as operands. Returns false when one cannot be viewed and `strict` is false
 // (the caller then answers NotImplemented and the Python layer converts the operands); with
 // `strict` raises TypeError naming the operand instead.
 bool hold_operands(nb::tuple args, std::size_t first, bool strict, HeldOperands& held) {
-  const std::size_t n = args.size() - first;
-  held.buffers.resize(n);
-  held.views.resize(n);
-  for (std::size_t i = 0; i < n; ++i) {
+  for (std::size_t i = 0; i < held.size(); ++i) {
     nb::handle obj = args[first + i];
     if (!strict && !is_exact_ndarray(obj)) return false;
-    if (const char* why = held.buffers[i].acquire(obj.ptr(), false, held.views[i])) {
+    if (const char* why = held.acquire(i, obj.ptr())) {
       if (!strict) return false;
       throw nb::type_error(
           ("einsum: operand " + std::to_string(i) + " cannot be used: " + why).c_str());
@@ -51,13 +42,13 @@ nb::object run_einsum(const CachedPlan& plan, const HeldOperands& ops, nb::handl
     if (const char* why = out_buffer.acquire(out.ptr(), true, out_view)) {
       throw nb::type_error((std::string("einsum: out cannot be written: ") + why).c_str());
     }
-    run_plan(plan, ops.views, out_view);
+    run_plan(plan, ops.views(), out_view);
     return nb::borrow(out);
   }
   if (plan.is_view) {
-    const TensorView& v = ops.views[0];
+    const TensorView& v = ops.view(0);
     TensorView view(v.data(), v.dtype(), plan.view_shape, plan.view_strides);
-    return scalar_if_0d(view_to_numpy(view, operand0, ops.buffers[0].readonly()), plan.out_rank);
+    return scalar_if_0d(view_to_numpy(view, operand0, ops.readonly(0)), plan.out_rank);
   }
   nb::object result = new_array(plan.out_shape, plan.out_dtype, fortran);
   {
@@ -66,7 +57,7 @@ nb::object run_einsum(const CachedPlan& plan, const HeldOperands& ops, nb::handl
     if (const char* why = result_buffer.acquire(result.ptr(), true, result_view)) {
       throw nb::type_error((std::string("einsum: internal: fresh result array: ") + why).c_str());
     }
-    run_plan(plan, ops.views, result_view);
+    run_plan(plan, ops.views(), result_view);
   }
   return scalar_if_0d(std::move(result), plan.out_rank);
 }
@@ -91,9 +82,9 @@ nb::object einsum_entry(nb::tuple args, nb::handle optimize, nb::handle dtype, n
   request.allow_view = out.is_none() && dtype.is_none();
   request.subscripts = nb::borrow<nb::str>(args[0]).c_str();
 
-  HeldOperands ops;
+  HeldOperands ops(args.size() - 1);
   if (!hold_operands(args, 1, strict, ops)) return nb::borrow(Py_NotImplemented);
-  std::shared_ptr<const CachedPlan> plan = get_plan(global_plan_cache(), request, ops.views);
+  std::shared_ptr<const CachedPlan> plan = get_plan(global_plan_cache(), request, ops.views());
   return run_einsum(*plan, ops, args[1], out, fortran);
 }
 
@@ -107,10 +98,10 @@ std::pair<ContractionPath, std::string> einsum_path_entry(const std::string& sub
   options.path = path_from_python(path);
   options.memory_limit = memory_limit_from_python(memory_limit);
   if (!dtype.is_none()) options.dtype = dtype_from_python_name(nb::str(dtype).c_str());
-  HeldOperands ops;
+  HeldOperands ops(operands.size());
   hold_operands(operands, 0, true, ops);
   std::vector<OperandSpec> specs;
-  for (const TensorView& v : ops.views) specs.push_back(OperandSpec::of(v));
+  for (const TensorView& v : ops.views()) specs.push_back(OperandSpec::of(v));
   PathInfo info;
   {
     nb::gil_scoped_release release;

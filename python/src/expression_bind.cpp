@@ -57,22 +57,22 @@ class CompiledExpression {
                              std::to_string(shapes_.size()) + " operands, got " + std::to_string(n))
                                 .c_str());
     }
-    std::vector<HeldBuffer> buffers(n);
-    std::vector<TensorView> views(n);
+    HeldOperands held(n);
     for (std::size_t i = 0; i < n; ++i) {
       nb::handle obj = operands[i];
       if (!strict && !is_exact_ndarray(obj)) return nb::borrow(Py_NotImplemented);
-      if (const char* why = buffers[i].acquire(obj.ptr(), false, views[i])) {
+      if (const char* why = held.acquire(i, obj.ptr())) {
         if (!strict) return nb::borrow(Py_NotImplemented);
         throw nb::type_error(("operand " + std::to_string(i) + " cannot be used: " + why).c_str());
       }
-      if (views[i].shape() != shapes_[i]) {
+      if (held.view(i).shape() != shapes_[i]) {
         throw nb::value_error(("expression " + subscripts_ + " was compiled for operand " +
                                std::to_string(i) + " of shape " + shape_to_string(shapes_[i]) +
-                               ", got shape " + shape_to_string(views[i].shape()))
+                               ", got shape " + shape_to_string(held.view(i).shape()))
                                   .c_str());
       }
     }
+    const std::span<const TensorView> views = held.views();
     std::shared_ptr<const CachedPlan> plan = get_plan(cache_, request_, views);
     last_ = plan;
     if (!out.is_none()) {
@@ -86,7 +86,7 @@ class CompiledExpression {
     }
     if (plan->is_view) {
       TensorView view(views[0].data(), views[0].dtype(), plan->view_shape, plan->view_strides);
-      return scalar_if_0d(view_to_numpy(view, operands[0], buffers[0].readonly()), plan->out_rank);
+      return scalar_if_0d(view_to_numpy(view, operands[0], held.readonly(0)), plan->out_rank);
     }
     nb::object result = new_array(plan->out_shape, plan->out_dtype);
     {

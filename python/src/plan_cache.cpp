@@ -110,8 +110,9 @@ PlanCache& global_plan_cache() {
 
 std::shared_ptr<const CachedPlan> get_plan(PlanCache& cache, const EinsumRequest& request,
                                            std::span<const TensorView> operands) {
-  std::string key;
-  key.reserve(64 + request.subscripts.size() + 20 * operands.size());
+  // The key buffer is reused: a hit then costs no allocation for the key.
+  thread_local std::string key;
+  key.clear();
   append_options_key(key, request);
   for (const TensorView& v : operands) append_operand_key(key, v);
   if (std::shared_ptr<const CachedPlan> hit = cache.find(key)) return hit;
@@ -123,7 +124,7 @@ std::shared_ptr<const CachedPlan> get_plan(PlanCache& cache, const EinsumRequest
     plan = compile_plan(request, operands);
   }
   if (!plan->is_view) plan->out_shape = shape_tuple(plan->expression.output_shape());
-  cache.insert(std::move(key), plan);
+  cache.insert(key, plan);
   return plan;
 }
 
