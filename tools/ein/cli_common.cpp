@@ -10,7 +10,6 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <iterator>
 #include <limits>
 #include <sstream>
 
@@ -94,7 +93,12 @@ double now_seconds() {
 
 Tensor load_operand(const std::string& spec) {
   if (spec == "-") {
-    std::string data((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>());
+    // Read in blocks (istreambuf_iterator trips GCC 12's -Wnull-dereference at -O3).
+    std::string data;
+    char block[1 << 16];
+    while (std::cin.read(block, sizeof block) || std::cin.gcount() > 0) {
+      data.append(block, static_cast<std::size_t>(std::cin.gcount()));
+    }
     return read_npy(std::span(reinterpret_cast<const std::byte*>(data.data()), data.size()),
                     "<stdin>");
   }
