@@ -31,7 +31,12 @@ void move_runs(const From* src, To* dst, const Rect& r) {
     To* d = dst + i * r.dst_row;
     if (r.src_col == 1 && r.dst_col == 1) {
       if constexpr (std::is_same_v<To, From>) {
-        std::memcpy(d, s, static_cast<std::size_t>(r.cols) * sizeof(To));
+        // Short runs: an inline loop beats the call into memcpy.
+        if (r.cols * static_cast<Index>(sizeof(To)) >= 256) {
+          std::memcpy(d, s, static_cast<std::size_t>(r.cols) * sizeof(To));
+        } else {
+          for (Index j = 0; j < r.cols; ++j) d[j] = s[j];
+        }
       } else {
         for (Index j = 0; j < r.cols; ++j) d[j] = convert_value<To>(s[j]);
       }
@@ -63,22 +68,13 @@ void move_tile_scalar(const From* src, To* dst, Index rows, Index cols, const Re
 #if defined(__SSE2__)
 // Full-tile kernels for copies whose source is unit-stride along rows and destination
 // unit-stride along columns: register transposes, one cache line per tile row and column.
-// The intrinsics' loads and stores may alias any type. With Stream, stores bypass the cache
-// (the caller guarantees 16-byte aligned destination rows and issues the fence).
-template <bool Stream>
-inline void store_128(void* p, __m128i v) {
-  if constexpr (Stream) {
-    _mm_stream_si128(static_cast<__m128i*>(p), v);
-  } else {
-    _mm_storeu_si128(static_cast<__m128i*>(p), v);
-  }
-}
+// The intrinsics' loads and stores may alias any type.
+inline void store_128(void* p, __m128i v) { _mm_storeu_si128(static_cast<__m128i*>(p), v); }
 
 inline __m128i load_128(const void* p) { return _mm_loadu_si128(static_cast<const __m128i*>(p)); }
 
 // 16 x 16 tile of 4-byte elements as 4 x 4 blocks.
-template <bool Stream>
-void tile_4byte(const void* src, void* dst, Index src_col, Index dst_row) {
+inline void tile_4byte(const void* src, void* dst, Index src_col, Index dst_row) {
   const auto* s = static_cast<const float*>(src);
   auto* d = static_cast<float*>(dst);
   for (Index i = 0; i < 16; i += 4) {
@@ -88,44 +84,41 @@ void tile_4byte(const void* src, void* dst, Index src_col, Index dst_row) {
       __m128 v2 = _mm_loadu_ps(s + i + (j + 2) * src_col);
       __m128 v3 = _mm_loadu_ps(s + i + (j + 3) * src_col);
       _MM_TRANSPOSE4_PS(v0, v1, v2, v3);
-      store_128<Stream>(d + (i + 0) * dst_row + j, _mm_castps_si128(v0));
-      store_128<Stream>(d + (i + 1) * dst_row + j, _mm_castps_si128(v1));
-      store_128<Stream>(d + (i + 2) * dst_row + j, _mm_castps_si128(v2));
-      store_128<Stream>(d + (i + 3) * dst_row + j, _mm_castps_si128(v3));
+      store_128(d + (i + 0) * dst_row + j, _mm_castps_si128(v0));
+      store_128(d + (i + 1) * dst_row + j, _mm_castps_si128(v1));
+      store_128(d + (i + 2) * dst_row + j, _mm_castps_si128(v2));
+      store_128(d + (i + 3) * dst_row + j, _mm_castps_si128(v3));
     }
   }
 }
 
 // 8 x 8 tile of 8-byte elements as 2 x 2 blocks.
-template <bool Stream>
-void tile_8byte(const void* src, void* dst, Index src_col, Index dst_row) {
+inline void tile_8byte(const void* src, void* dst, Index src_col, Index dst_row) {
   const auto* s = static_cast<const double*>(src);
   auto* d = static_cast<double*>(dst);
   for (Index i = 0; i < 8; i += 2) {
     for (Index j = 0; j < 8; j += 2) {
       const __m128d v0 = _mm_loadu_pd(s + i + j * src_col);
       const __m128d v1 = _mm_loadu_pd(s + i + (j + 1) * src_col);
-      store_128<Stream>(d + i * dst_row + j, _mm_castpd_si128(_mm_unpacklo_pd(v0, v1)));
-      store_128<Stream>(d + (i + 1) * dst_row + j, _mm_castpd_si128(_mm_unpackhi_pd(v0, v1)));
+      store_128(d + i * dst_row + j, _mm_castpd_si128(_mm_unpacklo_pd(v0, v1)));
+      store_128(d + (i + 1) * dst_row + j, _mm_castpd_si128(_mm_unpackhi_pd(v0, v1)));
     }
   }
 }
 
 // 4 x 4 tile of 16-byte elements: no shuffles, one register per element.
-template <bool Stream>
-void tile_16byte(const void* src, void* dst, Index src_col, Index dst_row) {
+inline void tile_16byte(const void* src, void* dst, Index src_col, Index dst_row) {
   const auto* s = static_cast<const unsigned char*>(src);
   auto* d = static_cast<unsigned char*>(dst);
   for (Index i = 0; i < 4; ++i) {
     for (Index j = 0; j < 4; ++j)
-      store_128<Stream>(d + 16 * (i * dst_row + j), load_128(s + 16 * (i + j * src_col)));
+      store_128(d + 16 * (i * dst_row + j), load_128(s + 16 * (i + j * src_col)));
   }
 }
 
 // 64 x 64 tile of bytes as 16 x 16 blocks. Four rounds of the perfect shuffle (interleaving
 // register k with register k + 8) transpose a 16 x 16 byte block.
-template <bool Stream>
-void tile_1byte(const void* src, void* dst, Index src_col, Index dst_row) {
+inline void tile_1byte(const void* src, void* dst, Index src_col, Index dst_row) {
   const auto* s = static_cast<const unsigned char*>(src);
   auto* d = static_cast<unsigned char*>(dst);
   __m128i x[16], t[16];
@@ -139,22 +132,43 @@ void tile_1byte(const void* src, void* dst, Index src_col, Index dst_row) {
         }
         for (int k = 0; k < 16; ++k) x[k] = t[k];
       }
-      for (int k = 0; k < 16; ++k) store_128<Stream>(d + (i + k) * dst_row + j, x[k]);
+      for (int k = 0; k < 16; ++k) store_128(d + (i + k) * dst_row + j, x[k]);
     }
   }
 }
 
-template <std::size_t Size, bool Stream>
+template <std::size_t Size>
 void tile_simd(const void* src, void* dst, Index src_col, Index dst_row) {
   if constexpr (Size == 1) {
-    tile_1byte<Stream>(src, dst, src_col, dst_row);
+    tile_1byte(src, dst, src_col, dst_row);
   } else if constexpr (Size == 4) {
-    tile_4byte<Stream>(src, dst, src_col, dst_row);
+    tile_4byte(src, dst, src_col, dst_row);
   } else if constexpr (Size == 8) {
-    tile_8byte<Stream>(src, dst, src_col, dst_row);
+    tile_8byte(src, dst, src_col, dst_row);
   } else {
     static_assert(Size == 16);
-    tile_16byte<Stream>(src, dst, src_col, dst_row);
+    tile_16byte(src, dst, src_col, dst_row);
+  }
+}
+
+// The same tile written with cache-bypassing stores: transposed into an L1 buffer first, then
+// each 64-byte destination row goes out in four consecutive streaming stores, so every
+// write-combining buffer fills a whole line at once. Destination rows must be 16-byte aligned;
+// the caller issues the fence.
+template <std::size_t Size>
+void tile_simd_stream(const void* src, void* dst, Index src_col, Index dst_row) {
+  constexpr Index side = 64 / static_cast<Index>(Size);
+  alignas(64) unsigned char buf[64 * side];
+  tile_simd<Size>(src, buf, src_col, side);
+  auto* d = static_cast<unsigned char*>(dst);
+  const auto row_bytes = dst_row * static_cast<Index>(Size);
+  for (Index r = 0; r < side; ++r) {
+    const unsigned char* b = buf + 64 * r;
+    __m128i* out = reinterpret_cast<__m128i*>(d + r * row_bytes);
+    _mm_stream_si128(out + 0, load_128(b));
+    _mm_stream_si128(out + 1, load_128(b + 16));
+    _mm_stream_si128(out + 2, load_128(b + 32));
+    _mm_stream_si128(out + 3, load_128(b + 48));
   }
 }
 #endif
@@ -181,9 +195,9 @@ void move_tiled(const From* src, To* dst, const Rect& r, bool stream) {
       if constexpr (simd) {
         if (unit && rows == side && cols == side) {
           if (stream) {
-            tile_simd<sizeof(To), true>(s, d, r.src_col, r.dst_row);
+            tile_simd_stream<sizeof(To)>(s, d, r.src_col, r.dst_row);
           } else {
-            tile_simd<sizeof(To), false>(s, d, r.src_col, r.dst_row);
+            tile_simd<sizeof(To)>(s, d, r.src_col, r.dst_row);
           }
           continue;
         }
