@@ -9,12 +9,14 @@
 //   gemm_rows    blocked GEMM for rows [begin, end) of one item: a panel of B is packed into a
 //                stack buffer (contiguous, converted to the accumulator type) and each row of C
 //                accumulates a vectorisable row update per k.
-// None of them allocate; stack use is bounded (about 20 KiB).
+// None of them allocate; stack use is bounded (about 20 KiB). The dot and GEMM bodies are also
+// built for AVX2 and chosen at run time (see cpu.hpp).
 #pragma once
 
 #include <algorithm>
 
 #include "ein/gemm/arith.hpp"
+#include "ein/gemm/cpu.hpp"
 #include "ein/gemm/shape.hpp"
 #include "ein/support/parallel.hpp"
 
@@ -26,24 +28,26 @@ inline constexpr Index kSerialWork = Index{1} << 16;
 template <class T, bool Accumulate>
 void elementwise_run(const T* a, const T* b, T* c, Index n, Index sa, Index sb, Index sc) {
   using Ar = Arith<T>;
-  auto op = [](T x, T y, T z) {
+  // `z` points at the output element; it is read only when accumulating, because without
+  // accumulation C may hold garbage (for bool a byte that is not 0 or 1: reading it is UB).
+  auto op = [](T x, T y, const T* z) {
     if constexpr (Accumulate) {
-      return Ar::store(Ar::madd(Ar::load(z), Ar::load(x), Ar::load(y)));
+      return Ar::store(Ar::madd(Ar::load(*z), Ar::load(x), Ar::load(y)));
     } else {
       (void)z;
       return Ar::store(Ar::mul(Ar::load(x), Ar::load(y)));
     }
   };
   if (sc == 1 && sa == 1 && sb == 1) {
-    for (Index i = 0; i < n; ++i) c[i] = op(a[i], b[i], c[i]);
+    for (Index i = 0; i < n; ++i) c[i] = op(a[i], b[i], c + i);
   } else if (sc == 1 && sa == 0 && sb == 1) {
     const T x = *a;
-    for (Index i = 0; i < n; ++i) c[i] = op(x, b[i], c[i]);
+    for (Index i = 0; i < n; ++i) c[i] = op(x, b[i], c + i);
   } else if (sc == 1 && sa == 1 && sb == 0) {
     const T y = *b;
-    for (Index i = 0; i < n; ++i) c[i] = op(a[i], y, c[i]);
+    for (Index i = 0; i < n; ++i) c[i] = op(a[i], y, c + i);
   } else {
-    for (Index i = 0; i < n; ++i) c[i * sc] = op(a[i * sa], b[i * sb], c[i * sc]);
+    for (Index i = 0; i < n; ++i) c[i * sc] = op(a[i * sa], b[i * sb], c + i * sc);
   }
 }
 
@@ -141,31 +145,57 @@ typename Arith<T>::Acc dot(const T* a, const T* b, Index k, Index sa, Index sb) 
 // with a small i the lane set-up and a call per output would cost more than the arithmetic.
 inline constexpr Index kShortDot = 16;
 
+// One run of outputs: out[j] (+)= dot(a + j*sa, b + j*sb) for j < count.
 template <class T>
-void dots(const Canonical& c, const T* a, const T* b, T* out, bool accumulate, int threads) {
+void dot_run_kernel(const T* a, const T* b, T* out, Index count, Index sa, Index sb, Index so,
+                    Index k, Index ka, Index kb, bool accumulate) {
   using Ar = Arith<T>;
-  const Dims space = output_space(c);
-  for_each_run(space, c.k, threads, [&](const Cursor& cur, const Dim3& in) {
-    const T* ap = a + cur.a();
-    const T* bp = b + cur.b();
-    T* op = out + cur.c();
-    for (Index j = 0; j < in.extent; ++j, ap += in.a, bp += in.b, op += in.c) {
-      typename Ar::Acc s{};
-      if (c.k < kShortDot) {
-        for (Index q = 0; q < c.k; ++q)
-          s = Ar::madd(s, Ar::load(ap[q * c.a_k]), Ar::load(bp[q * c.b_k]));
-      } else {
-        s = dot(ap, bp, c.k, c.a_k, c.b_k);
-      }
-      if (accumulate) s = Ar::add(Ar::load(*op), s);
-      *op = Ar::store(s);
+  for (Index j = 0; j < count; ++j, a += sa, b += sb, out += so) {
+    typename Ar::Acc s{};
+    if (k < kShortDot) {
+      for (Index q = 0; q < k; ++q) s = Ar::madd(s, Ar::load(a[q * ka]), Ar::load(b[q * kb]));
+    } else {
+      s = dot(a, b, k, ka, kb);
     }
-  });
+    if (accumulate) s = Ar::add(Ar::load(*out), s);
+    *out = Ar::store(s);
+  }
+}
+
+#if EIN_GEMM_AVX2_DISPATCH
+template <class T>
+EIN_AVX2_KERNEL void dot_run_avx2(const T* a, const T* b, T* out, Index count, Index sa, Index sb,
+                                  Index so, Index k, Index ka, Index kb, bool accumulate) {
+  dot_run_kernel(a, b, out, count, sa, sb, so, k, ka, kb, accumulate);
+}
+#endif
+
+template <class T>
+void dot_run(const T* a, const T* b, T* out, Index count, Index sa, Index sb, Index so, Index k,
+             Index ka, Index kb, bool accumulate) {
+#if EIN_GEMM_AVX2_DISPATCH
+  if (use_avx2()) {
+    dot_run_avx2(a, b, out, count, sa, sb, so, k, ka, kb, accumulate);
+    return;
+  }
+#endif
+  dot_run_kernel(a, b, out, count, sa, sb, so, k, ka, kb, accumulate);
 }
 
 template <class T>
-void gemm_rows(const Canonical& c, const T* a, const T* b, T* out, bool accumulate, Index begin,
-               Index end) {
+void dots(const Canonical& c, const T* a, const T* b, T* out, bool accumulate, int threads) {
+  const Dims space = output_space(c);
+  for_each_run(space, c.k, threads, [&](const Cursor& cur, const Dim3& in) {
+    dot_run(a + cur.a(), b + cur.b(), out + cur.c(), in.extent, in.a, in.b, in.c, c.k, c.a_k, c.b_k,
+            accumulate);
+  });
+}
+
+// The blocked GEMM body (see the file comment); `gemm_rows` picks the AVX2 build of it when the
+// CPU has AVX2.
+template <class T>
+void gemm_rows_kernel(const Canonical& c, const T* a, const T* b, T* out, bool accumulate,
+                      Index begin, Index end) {
   using Ar = Arith<T>;
   using Acc = typename Ar::Acc;
   constexpr Index kNb = 64;
@@ -199,6 +229,26 @@ void gemm_rows(const Canonical& c, const T* a, const T* b, T* out, bool accumula
       }
     }
   }
+}
+
+#if EIN_GEMM_AVX2_DISPATCH
+template <class T>
+EIN_AVX2_KERNEL void gemm_rows_avx2(const Canonical& c, const T* a, const T* b, T* out,
+                                    bool accumulate, Index begin, Index end) {
+  gemm_rows_kernel(c, a, b, out, accumulate, begin, end);
+}
+#endif
+
+template <class T>
+void gemm_rows(const Canonical& c, const T* a, const T* b, T* out, bool accumulate, Index begin,
+               Index end) {
+#if EIN_GEMM_AVX2_DISPATCH
+  if (use_avx2()) {
+    gemm_rows_avx2(c, a, b, out, accumulate, begin, end);
+    return;
+  }
+#endif
+  gemm_rows_kernel(c, a, b, out, accumulate, begin, end);
 }
 
 }  // namespace ein::gemm::detail
