@@ -5,6 +5,7 @@
 
 #include <thread>
 
+#include "ein/gemm/cpu.hpp"
 #include "ein/gemm/testing.hpp"
 
 namespace ein::gemm {
@@ -115,23 +116,35 @@ TEST(GemmRun, ThreadedShapesMatchReference) {
   }
 }
 
-TEST(GemmRun, RandomCorpusMatchesReference) {
-  const std::uint64_t seed = testing_kernels::test_seed(1234);
+void random_corpus(const char* test_name, std::uint64_t default_seed, int iterations) {
+  const std::uint64_t seed = testing_kernels::test_seed(default_seed);
   std::mt19937_64 rng(seed);
   const std::string repro = "reproduce: EIN_SEED=" + std::to_string(seed) +
-                            " ein_gemm_tests --gtest_filter=GemmRun.RandomCorpus*";
+                            " ein_gemm_tests --gtest_filter=GemmRun." + test_name;
   auto extent = [&](int max) { return static_cast<Index>(rng() % static_cast<unsigned>(max + 1)); };
-  for (int iter = 0; iter < 400; ++iter) {
+  for (int iter = 0; iter < iterations; ++iter) {
     Shape batch(rng() % 3);
     for (Index& e : batch) e = 1 + extent(3);
     const Shape3 s{"random", batch, extent(1) == 0 ? 1 : extent(20),
-                   extent(2) == 0 ? 1 : extent(20), extent(3) == 0 ? 1 : extent(40)};
+                   extent(2) == 0 ? 1 : extent(20), extent(3) == 0 ? 1 : extent(90)};
     const DType dt = kAllDTypes[rng() % kNumDTypes];
     check_case(s, dt, kAllLayouts[rng() % 5], kAllLayouts[rng() % 5], kAllLayouts[rng() % 5],
                rng() % 2 == 0, static_cast<int>(1 + rng() % 3), rng,
                repro + " (iteration " + std::to_string(iter) + ")");
-    if (HasFatalFailure()) return;
+    if (::testing::Test::HasFatalFailure()) return;
   }
+}
+
+TEST(GemmRun, RandomCorpusMatchesReference) {
+  random_corpus("RandomCorpusMatchesReference", 1234, 400);
+}
+
+TEST(GemmRun, BaselineKernelsMatchReference) {
+  // The same corpus with the AVX2 builds of the own loops turned off (where the CPU has them,
+  // the other tests run those).
+  detail::enable_avx2_for_testing(false);
+  random_corpus("BaselineKernelsMatchReference", 4321, 400);
+  detail::enable_avx2_for_testing(true);
 }
 
 TEST(GemmRun, ManyCallersAtOnce) {
