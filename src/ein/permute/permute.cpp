@@ -174,6 +174,11 @@ void execute_typed(const PermutePlan& p, const From* src, To* dst, int threads) 
       grain);
 }
 
+// Copying a view onto itself is a no-op (and memcpy on identical ranges is undefined).
+bool same_view(const TensorView& src, const TensorView& dst) {
+  return src.data() == dst.data() && src.strides() == dst.strides() && src.shape() == dst.shape();
+}
+
 void require(bool ok, const char* what) {
   if (!ok) throw Error(ErrorCode::InvalidArgument, what);
 }
@@ -193,11 +198,13 @@ void execute(const PermutePlan& plan, DType src_dtype, const void* src, DType ds
 
 void copy(const TensorView& src, const TensorView& dst, int threads) {
   require(src.dtype() == dst.dtype(), "permute::copy: source and destination dtypes differ");
+  if (same_view(src, dst)) return;
   const PermutePlan plan = PermutePlan::make(src, dst);
   execute(plan, src.dtype(), src.data(), dst.dtype(), dst.data(), threads);
 }
 
 void convert(const TensorView& src, const TensorView& dst, int threads) {
+  if (src.dtype() == dst.dtype() && same_view(src, dst)) return;
   const PermutePlan plan = PermutePlan::make(src, dst);
   execute(plan, src.dtype(), src.data(), dst.dtype(), dst.data(), threads);
 }

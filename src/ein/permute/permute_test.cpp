@@ -152,6 +152,14 @@ TEST(PermuteCopy, ZeroStrideDestinationKeepsLastWrite) {
   EXPECT_EQ(out[1], 6);
 }
 
+TEST(PermuteCopy, OntoItselfIsANoOp) {
+  std::vector<float> v = {1, 2, 3, 4, 5, 6};
+  const TensorView t = TensorView::of(v.data(), {2, 3});
+  copy(t, t);
+  convert(t, t);
+  EXPECT_EQ(v, (std::vector<float>{1, 2, 3, 4, 5, 6}));
+}
+
 TEST(PermuteCopy, CallerBugsAreErrors) {
   float a[6] = {};
   double b[6] = {};
