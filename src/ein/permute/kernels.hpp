@@ -151,24 +151,49 @@ void tile_simd(const void* src, void* dst, Index src_col, Index dst_row) {
   }
 }
 
-// The same tile written with cache-bypassing stores: transposed into an L1 buffer first, then
-// each 64-byte destination row goes out in four consecutive streaming stores, so every
-// write-combining buffer fills a whole line at once. Destination rows must be 16-byte aligned;
-// the caller issues the fence.
-template <std::size_t Size>
-void tile_simd_stream(const void* src, void* dst, Index src_col, Index dst_row) {
+// A full tile staged through L1: the tile's source lines are copied whole into a buffer (with
+// StageInput), the register transpose writes a buffer, and each destination line is written
+// whole (four consecutive 16-byte stores). Touching every line exactly once, at once, keeps
+// power-of-two strides (which map a tile's lines onto a few cache sets) from evicting half-used
+// lines, and lets streaming stores fill a write-combining buffer per line. With Stream the
+// destination rows must be 16-byte aligned and the caller issues the fence.
+template <std::size_t Size, bool Stream, bool StageInput>
+void tile_staged(const void* src, void* dst, Index src_col, Index dst_row) {
   constexpr Index side = 64 / static_cast<Index>(Size);
-  alignas(64) unsigned char buf[64 * side];
-  tile_simd<Size>(src, buf, src_col, side);
+  alignas(64) unsigned char out[64 * side];
+  if constexpr (StageInput) {
+    alignas(64) unsigned char in[64 * side];
+    const auto* s = static_cast<const unsigned char*>(src);
+    const auto col_bytes = src_col * static_cast<Index>(Size);
+    for (Index c = 0; c < side; ++c) {
+      const unsigned char* line = s + c * col_bytes;
+      unsigned char* b = in + 64 * c;
+      store_128(b, load_128(line));
+      store_128(b + 16, load_128(line + 16));
+      store_128(b + 32, load_128(line + 32));
+      store_128(b + 48, load_128(line + 48));
+    }
+    tile_simd<Size>(in, out, side, side);
+  } else {
+    tile_simd<Size>(src, out, src_col, side);
+  }
   auto* d = static_cast<unsigned char*>(dst);
   const auto row_bytes = dst_row * static_cast<Index>(Size);
   for (Index r = 0; r < side; ++r) {
-    const unsigned char* b = buf + 64 * r;
-    __m128i* out = reinterpret_cast<__m128i*>(d + r * row_bytes);
-    _mm_stream_si128(out + 0, load_128(b));
-    _mm_stream_si128(out + 1, load_128(b + 16));
-    _mm_stream_si128(out + 2, load_128(b + 32));
-    _mm_stream_si128(out + 3, load_128(b + 48));
+    const unsigned char* b = out + 64 * r;
+    unsigned char* line = d + r * row_bytes;
+    if constexpr (Stream) {
+      auto* o = reinterpret_cast<__m128i*>(line);
+      _mm_stream_si128(o + 0, load_128(b));
+      _mm_stream_si128(o + 1, load_128(b + 16));
+      _mm_stream_si128(o + 2, load_128(b + 32));
+      _mm_stream_si128(o + 3, load_128(b + 48));
+    } else {
+      store_128(line, load_128(b));
+      store_128(line + 16, load_128(b + 16));
+      store_128(line + 32, load_128(b + 32));
+      store_128(line + 48, load_128(b + 48));
+    }
   }
 }
 #endif
@@ -194,8 +219,13 @@ void move_tiled(const From* src, To* dst, const Rect& r, bool stream) {
 #if defined(__SSE2__)
       if constexpr (simd) {
         if (unit && rows == side && cols == side) {
+          // Staging the source lines pays for 8- and 16-byte elements (cheap register work);
+          // 1- and 4-byte tiles do more shuffling per line and go direct unless streaming.
+          constexpr bool stage_input = sizeof(To) >= 8;
           if (stream) {
-            tile_simd_stream<sizeof(To)>(s, d, r.src_col, r.dst_row);
+            tile_staged<sizeof(To), true, stage_input>(s, d, r.src_col, r.dst_row);
+          } else if constexpr (stage_input) {
+            tile_staged<sizeof(To), false, true>(s, d, r.src_col, r.dst_row);
           } else {
             tile_simd<sizeof(To)>(s, d, r.src_col, r.dst_row);
           }
