@@ -10,6 +10,7 @@
 
 #include "ein/einsum.hpp"
 #include "ein/nn.hpp"
+#include "ein/nn/fast_exp.hpp"
 #include "ein/nn/testdata/nn_fixtures.hpp"
 #include "ein/ops.hpp"
 #include "ein/rearrange.hpp"
@@ -94,6 +95,33 @@ bool all_finite(const Tensor& t) {
 }
 
 // ---- softmax --------------------------------------------------------------------------------
+
+template <class T>
+void check_fast_exp(T lo, int steps) {
+  const double eps = std::numeric_limits<T>::epsilon();
+  const long double smallest_normal = std::numeric_limits<T>::min();
+  double worst = 0;
+  for (int i = 0; i <= steps; ++i) {
+    const T x = lo * static_cast<T>(i) / static_cast<T>(steps);
+    const long double want = std::exp(static_cast<long double>(x));
+    const T got = nn::exp_nonpositive(x);
+    if (want < smallest_normal) {
+      // Subnormal results keep their absolute accuracy (they are weights below 1e-38).
+      ASSERT_LE(std::fabs(static_cast<long double>(got) - want), smallest_normal * eps) << x;
+      continue;
+    }
+    worst = std::max(worst, static_cast<double>(std::fabs((got - want) / want)));
+  }
+  EXPECT_LE(worst, 2 * eps);  // within 2 ulp of the exact exponential everywhere
+  EXPECT_EQ(nn::exp_nonpositive(-std::numeric_limits<T>::infinity()), T{0});
+  EXPECT_EQ(nn::exp_nonpositive(T{0}), T{1});
+  EXPECT_EQ(nn::exp_nonpositive(T{-1e4}), T{0});
+}
+
+TEST(Softmax, FastExpIsAccurate) {
+  check_fast_exp<float>(-110.0F, 400000);
+  check_fast_exp<double>(-750.0, 400000);
+}
 
 TEST(Softmax, MatchesDefinitionAlongEveryAxis) {
   constexpr std::uint64_t kSeed = 7;  // rerun: --gtest_filter=Softmax.*

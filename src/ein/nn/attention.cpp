@@ -67,24 +67,23 @@ void weights_rows(const Tensor& scores, const Tensor* mask, T scale, bool causal
   const Index ms = mask ? mask->strides().back() : 0;
   for_each_row(s, s, 0, [&](Index row, Index, Index offset) {
     T* x = base + offset;
-    const Index query = row % L;
     // Causal: keys after the query position are cut off (top-left aligned).
-    const Index limit = causal ? std::min(S, query + 1) : S;
-    const Index mo = mask ? row_offset(row, outer, mask_strides) : 0;
-    RowStats<T> st;
-    for (Index j = 0; j < S; ++j) {
-      T t = x[j] * scale;
-      if (j >= limit) {
-        t = kNegInf;
-      } else if (bool_mask) {
-        if (!static_cast<const bool*>(mask->data())[mo + j * ms]) t = kNegInf;
-      } else if (mask) {
-        t += static_cast<const T*>(mask->data())[mo + j * ms];
+    const Index limit = causal ? std::min(S, row % L + 1) : S;
+    // Scale and mask in place; the unmasked case is a plain vectorisable loop.
+    if (!mask) {
+      for (Index j = 0; j < limit; ++j) x[j] *= scale;
+    } else {
+      const Index mo = row_offset(row, outer, mask_strides);
+      if (bool_mask) {
+        const bool* m = static_cast<const bool*>(mask->data()) + mo;
+        for (Index j = 0; j < limit; ++j) x[j] = m[j * ms] ? x[j] * scale : kNegInf;
+      } else {
+        const T* a = static_cast<const T*>(mask->data()) + mo;
+        for (Index j = 0; j < limit; ++j) x[j] = x[j] * scale + a[j * ms];
       }
-      x[j] = t;
-      st.add(t);
     }
-    softmax_apply(x, 1, x, 1, S, false, st);
+    for (Index j = limit; j < S; ++j) x[j] = kNegInf;
+    softmax_apply(x, 1, x, 1, S, false, contiguous_stats(x, S));
   });
 }
 
