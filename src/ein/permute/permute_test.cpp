@@ -96,7 +96,7 @@ TEST(PermuteCopy, OddTransposeSizes) {
 TEST(PermuteCopy, LargeTransposesUseStreamingStores) {
   // Destinations of 8 MiB and more take the cache-bypassing path when rows are line-aligned.
   std::mt19937_64 rng(5);
-  for (DType dt : {DType::Float32, DType::Complex128}) {
+  for (DType dt : {DType::Float32, DType::Int64, DType::Complex128}) {
     const Index total = (Index{8} << 20) / static_cast<Index>(itemsize(dt));
     const Index rows = 1024 + 16;
     const Index cols = total / 1024;
