@@ -2,6 +2,7 @@
 from typing import Any, Sequence
 
 PATH_NAMES: tuple[str, ...]
+BUILD_INFO: dict[str, bool]
 
 def einsum(
     args: tuple[Any, ...],

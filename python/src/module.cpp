@@ -19,6 +19,20 @@ NB_MODULE(_ein, m) {
   nb::list names;
   for (const char* name : kPathNames) names.append(name);
   m.attr("PATH_NAMES") = nb::steal(PyList_AsTuple(names.ptr()));
+  // How this module was built, for tests that time calls (meaningless in debug or sanitized
+  // builds).
+  nb::dict build;
+#ifdef NDEBUG
+  build["optimized"] = true;
+#else
+  build["optimized"] = false;
+#endif
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+  build["sanitized"] = true;
+#else
+  build["sanitized"] = false;
+#endif
+  m.attr("BUILD_INFO") = build;
   bind_einsum(m);
   bind_expression(m);
   bind_products(m);

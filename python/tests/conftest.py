@@ -149,6 +149,13 @@ def assert_same_error(numpy_call, ein_call):
     return ein_info.value
 
 
+def timing_is_meaningful() -> bool:
+    """Timing assertions only hold for an optimized, unsanitized module (and can be switched off
+    on a loaded machine with EIN_SKIP_TIMING=1)."""
+    info = ein._ein.BUILD_INFO
+    return info["optimized"] and not info["sanitized"] and not os.environ.get("EIN_SKIP_TIMING")
+
+
 @pytest.fixture(autouse=True)
 def _fresh_plan_cache():
     """Each test starts without cached plans, so a test cannot pass on a plan another made."""
