@@ -138,20 +138,20 @@ void BM_tiny_2x2x2(benchmark::State& state) {
 
 }  // namespace
 
-BENCHMARK_CAPTURE(BM_matmul_einsum, f32, ein::DType::Float32)->Arg(512)->Arg(1024)->Arg(2048)->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(BM_matmul_openblas, f32, ein::DType::Float32)->Arg(512)->Arg(1024)->Arg(2048)->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(BM_matmul_einsum, f64, ein::DType::Float64)->Arg(512)->Arg(1024)->Arg(2048)->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(BM_matmul_openblas, f64, ein::DType::Float64)->Arg(512)->Arg(1024)->Arg(2048)->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_batched_matmul)->Args({64, 128})->Args({4096, 8})->Unit(benchmark::kMicrosecond);
-BENCHMARK(BM_attention_scores)->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_attention_values)->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_transposing_ijk_jil)->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_transposing_abcd_cdbe)->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_permute_4d)->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_reduce_rows)->Unit(benchmark::kMicrosecond);
-BENCHMARK(BM_trace)->Unit(benchmark::kMicrosecond);
-BENCHMARK(BM_tiny_3x3);
-BENCHMARK(BM_tiny_2x2x2);
+BENCHMARK_CAPTURE(BM_matmul_einsum, f32, ein::DType::Float32)->Arg(512)->Arg(1024)->Arg(2048)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK_CAPTURE(BM_matmul_openblas, f32, ein::DType::Float32)->Arg(512)->Arg(1024)->Arg(2048)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK_CAPTURE(BM_matmul_einsum, f64, ein::DType::Float64)->Arg(512)->Arg(1024)->Arg(2048)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK_CAPTURE(BM_matmul_openblas, f64, ein::DType::Float64)->Arg(512)->Arg(1024)->Arg(2048)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_batched_matmul)->Args({64, 128})->Args({4096, 8})->Unit(benchmark::kMicrosecond)->UseRealTime();
+BENCHMARK(BM_attention_scores)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_attention_values)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_transposing_ijk_jil)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_transposing_abcd_cdbe)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_permute_4d)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_reduce_rows)->Unit(benchmark::kMicrosecond)->UseRealTime();
+BENCHMARK(BM_trace)->Unit(benchmark::kMicrosecond)->UseRealTime();
+BENCHMARK(BM_tiny_3x3)->UseRealTime();
+BENCHMARK(BM_tiny_2x2x2)->UseRealTime();
 
 int main(int argc, char** argv) {
   std::vector<char*> args;
