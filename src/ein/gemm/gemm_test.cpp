@@ -97,7 +97,7 @@ TEST(GemmRun, ThreadedShapesMatchReference) {
   // BLAS threading), long dots.
   const Shape3 shapes[] = {
       {"many_small", {300}, 4, 5, 6}, {"few_big", {2}, 70, 90, 40},
-      {"one_big", {}, 130, 120, 70},  {"long_batched_dot", {64}, 1, 1, 3000},
+      {"one_big", {}, 100, 90, 70},   {"long_batched_dot", {64}, 1, 1, 3000},
       {"big_outer", {}, 300, 400, 1}, {"big_hadamard", {500, 300}, 1, 1, 1},
   };
   const std::uint64_t seed = testing_kernels::test_seed(77);
@@ -107,10 +107,9 @@ TEST(GemmRun, ThreadedShapesMatchReference) {
   for (const Shape3& s : shapes) {
     for (DType dt : {DType::Bool, DType::Int64, DType::Float32, DType::Complex128}) {
       for (Layout l : {Layout::Contiguous, Layout::Random}) {
-        for (int threads : {1, 4}) {
-          check_case(s, dt, l, l, l, threads == 4, threads, rng, repro);
-          if (HasFatalFailure()) return;
-        }
+        // One thread is what every other test runs; here the splits matter.
+        check_case(s, dt, l, l, l, l == Layout::Random, 4, rng, repro);
+        if (HasFatalFailure()) return;
       }
     }
   }
