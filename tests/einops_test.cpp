@@ -25,8 +25,8 @@ Tensor base_tensor(const Shape& shape, DType dtype) {
   std::vector<double> v(static_cast<std::size_t>(n));
   for (Index k = 0; k < n; ++k) {
     const Index b = (37 * k) % 101 - 50;
-    v[static_cast<std::size_t>(k)] = dtype == DType::Bool ? (b % 3 == 0 ? 1.0 : 0.0)
-                                                          : static_cast<double>(b);
+    v[static_cast<std::size_t>(k)] =
+        dtype == DType::Bool ? (b % 3 == 0 ? 1.0 : 0.0) : static_cast<double>(b);
   }
   return Tensor::from_vector(v, shape).astype(dtype);
 }
@@ -72,8 +72,7 @@ TEST(Einops, OddStridedInputsGiveTheSameResults) {
   constexpr std::uint64_t kSeed = 20240611;
   test::Rng rng = test::make_rng(kSeed);
   for (const fx::Case& c : fx::cases()) {
-    SCOPED_TRACE(std::string(c.op) + " \"" + c.pattern + "\" (seed " + std::to_string(kSeed) +
-                 ")");
+    SCOPED_TRACE(std::string(c.op) + " \"" + c.pattern + "\" (seed " + std::to_string(kSeed) + ")");
     const Tensor odd = test::odd_strided_copy(base_tensor(c.shape, c.dtype), rng);
     EXPECT_TRUE(matches(run_case(c, odd), c.out_shape, c.out_dtype, c.values));
   }
@@ -108,9 +107,8 @@ TEST(Einops, RearrangeReturnsViewsWhenStridesAllow) {
   for (const char* p : {"a b c -> c a b", "a b (c d) -> d a c b", "a b c -> a (b c)",
                         "a b c -> (a b) c", "a b c -> a 1 b c", "... c -> c ..."}) {
     SCOPED_TRACE(p);
-    const AxisSizes sizes = std::string(p).find('d') != std::string::npos
-                                ? AxisSizes{{"d", 2}}
-                                : AxisSizes{};
+    const AxisSizes sizes =
+        std::string(p).find('d') != std::string::npos ? AxisSizes{{"d", 2}} : AxisSizes{};
     EXPECT_TRUE(rearrange_is_view(x, p, sizes));
     const Tensor r = rearrange(x, p, sizes);
     EXPECT_EQ(r.data(), x.data());
@@ -214,61 +212,137 @@ struct ErrorCase {
 
 TEST(Einops, ErrorsFollowEinops) {
   const std::vector<ErrorCase> cases = {
-      {"rearrange", "a b -> a", {2, 6}, {}, ErrorCode::InvalidArgument,
+      {"rearrange",
+       "a b -> a",
+       {2, 6},
+       {},
+       ErrorCode::InvalidArgument,
        "Identifiers only on one side of expression (should be on both): {'b'}"},
-      {"rearrange", "a (b c) -> a b c", {2, 6}, {}, ErrorCode::InvalidArgument,
+      {"rearrange",
+       "a (b c) -> a b c",
+       {2, 6},
+       {},
+       ErrorCode::InvalidArgument,
        "Could not infer sizes for {'b', 'c'}"},
-      {"rearrange", "a (b c) -> a b c", {2, 6}, {{"b", 4}}, ErrorCode::ShapeMismatch,
+      {"rearrange",
+       "a (b c) -> a b c",
+       {2, 6},
+       {{"b", 4}},
+       ErrorCode::ShapeMismatch,
        "can't divide axis of length 6 in chunks of 4"},
-      {"rearrange", "a (b c) -> a b c", {2, 6}, {{"b", 0}}, ErrorCode::ShapeMismatch,
+      {"rearrange",
+       "a (b c) -> a b c",
+       {2, 6},
+       {{"b", 0}},
+       ErrorCode::ShapeMismatch,
        "can't divide axis of length 6 in chunks of 0"},
-      {"rearrange", "a b -> a b", {2, 6}, {{"a", 3}}, ErrorCode::ShapeMismatch,
+      {"rearrange",
+       "a b -> a b",
+       {2, 6},
+       {{"a", 3}},
+       ErrorCode::ShapeMismatch,
        "Shape mismatch, 2 != 3"},
-      {"rearrange", "a b -> a b", {2, 6}, {{"z", 3}}, ErrorCode::InvalidArgument,
+      {"rearrange",
+       "a b -> a b",
+       {2, 6},
+       {{"z", 3}},
+       ErrorCode::InvalidArgument,
        "Axis z is not used in transform"},
-      {"rearrange", "a b -> a b", {2, 6}, {{"a", 2}, {"a", 2}}, ErrorCode::InvalidArgument,
+      {"rearrange",
+       "a b -> a b",
+       {2, 6},
+       {{"a", 2}, {"a", 2}},
+       ErrorCode::InvalidArgument,
        "given twice"},
-      {"rearrange", "a b -> a b", {2, 6}, {{"a_", 2}}, ErrorCode::InvalidArgument,
+      {"rearrange",
+       "a b -> a b",
+       {2, 6},
+       {{"a_", 2}},
+       ErrorCode::InvalidArgument,
        "Invalid name for an axis"},
-      {"repeat", "a b -> a b c", {2, 6}, {}, ErrorCode::InvalidArgument,
+      {"repeat",
+       "a b -> a b c",
+       {2, 6},
+       {},
+       ErrorCode::InvalidArgument,
        "Specify sizes for new axes in repeat: {'c'}"},
-      {"repeat", "a b -> a", {2, 6}, {}, ErrorCode::InvalidArgument,
+      {"repeat",
+       "a b -> a",
+       {2, 6},
+       {},
+       ErrorCode::InvalidArgument,
        "Unexpected identifiers on the left side of repeat: {'b'}"},
-      {"reduce", "a b -> a c", {2, 6}, {}, ErrorCode::InvalidArgument,
+      {"reduce",
+       "a b -> a c",
+       {2, 6},
+       {},
+       ErrorCode::InvalidArgument,
        "Unexpected identifiers on the right side of reduce"},
-      {"reduce", "a (b 2) -> a b 2", {2, 6}, {}, ErrorCode::InvalidArgument,
-       "{'2-axis'}"},
-      {"rearrange", "a b c -> a b c", {2, 6}, {}, ErrorCode::ShapeMismatch,
+      {"reduce", "a (b 2) -> a b 2", {2, 6}, {}, ErrorCode::InvalidArgument, "{'2-axis'}"},
+      {"rearrange",
+       "a b c -> a b c",
+       {2, 6},
+       {},
+       ErrorCode::ShapeMismatch,
        "Wrong shape: expected 3 dims. Received 2-dim tensor."},
-      {"rearrange", "a b c ... -> a b c ...", {2, 6}, {}, ErrorCode::ShapeMismatch,
+      {"rearrange",
+       "a b c ... -> a b c ...",
+       {2, 6},
+       {},
+       ErrorCode::ShapeMismatch,
        "Wrong shape: expected >=3 dims. Received 2-dim tensor."},
-      {"rearrange", "a a -> a", {2, 6}, {}, ErrorCode::ParseError,
+      {"rearrange",
+       "a a -> a",
+       {2, 6},
+       {},
+       ErrorCode::ParseError,
        "Indexing expression contains duplicate dimension \"a\""},
-      {"rearrange", "a b -> a 2 b", {2, 6}, {}, ErrorCode::InvalidArgument,
+      {"rearrange",
+       "a b -> a 2 b",
+       {2, 6},
+       {},
+       ErrorCode::InvalidArgument,
        "Non-unitary anonymous axes are not supported in rearrange"},
       {"rearrange", "a (b -> a b", {2, 6}, {}, ErrorCode::ParseError, "Imbalanced parentheses"},
-      {"rearrange", "a b) -> a b", {2, 6}, {}, ErrorCode::ParseError,
-       "Brackets are not balanced"},
+      {"rearrange", "a b) -> a b", {2, 6}, {}, ErrorCode::ParseError, "Brackets are not balanced"},
       {"rearrange", "((a b)) -> a b", {2, 6}, {}, ErrorCode::ParseError, "one-level"},
-      {"rearrange", "a.b -> a b", {2, 6}, {}, ErrorCode::ParseError,
-       "dots only inside ellipsis"},
-      {"rearrange", "a ... ... -> a", {2, 6}, {}, ErrorCode::ParseError,
+      {"rearrange", "a.b -> a b", {2, 6}, {}, ErrorCode::ParseError, "dots only inside ellipsis"},
+      {"rearrange",
+       "a ... ... -> a",
+       {2, 6},
+       {},
+       ErrorCode::ParseError,
        "only one ellipsis for tensor"},
       {"rearrange", "a... -> a", {2, 6}, {}, ErrorCode::ParseError, "Invalid axis identifier"},
-      {"rearrange", "a b -> a b ...", {2, 6}, {}, ErrorCode::InvalidArgument,
+      {"rearrange",
+       "a b -> a b ...",
+       {2, 6},
+       {},
+       ErrorCode::InvalidArgument,
        "Ellipsis found in right side, but not left side"},
-      {"rearrange", "(a ...) -> a ...", {2, 6}, {}, ErrorCode::InvalidArgument,
+      {"rearrange",
+       "(a ...) -> a ...",
+       {2, 6},
+       {},
+       ErrorCode::InvalidArgument,
        "Ellipsis inside parenthesis in the left side is not allowed"},
       {"rearrange", "a-b -> a b", {2, 6}, {}, ErrorCode::ParseError, "Unknown character '-'"},
       {"rearrange", "a b", {2, 6}, {}, ErrorCode::ParseError, "'->'"},
       {"rearrange", "a -> b -> c", {2, 6}, {}, ErrorCode::ParseError, "'->'"},
-      {"rearrange", "_a b -> _a b", {2, 6}, {}, ErrorCode::ParseError,
+      {"rearrange",
+       "_a b -> _a b",
+       {2, 6},
+       {},
+       ErrorCode::ParseError,
        "should not start or end with underscore"},
       {"rearrange", "1a b -> 1a b", {2, 6}, {}, ErrorCode::ParseError, "Invalid axis identifier"},
-      {"reduce", "a (b 0) -> a", {2, 6}, {}, ErrorCode::ParseError,
+      {"reduce",
+       "a (b 0) -> a",
+       {2, 6},
+       {},
+       ErrorCode::ParseError,
        "Anonymous axis should have positive length, not 0"},
-      {"repeat", "a b -> a b 99999999999999999999", {2, 6}, {}, ErrorCode::ParseError,
-       "too large"},
+      {"repeat", "a b -> a b 99999999999999999999", {2, 6}, {}, ErrorCode::ParseError, "too large"},
   };
   for (const ErrorCase& c : cases) {
     SCOPED_TRACE(std::string(c.op) + " \"" + c.pattern + "\"");
@@ -325,9 +399,9 @@ TEST(Einops, PackPromotesAndChecks) {
 
   const Tensor c = Tensor::zeros(DType::Float32, {4, 2});
   const std::vector<TensorView> ac = {a.view(), c.view()};
-  EXPECT_THROW((void)pack(ac, "n *"), Error);     // n disagrees
-  EXPECT_THROW((void)pack(ab, "n"), Error);       // no '*'
-  EXPECT_THROW((void)pack(ab, "n * n"), Error);   // duplicate names
+  EXPECT_THROW((void)pack(ac, "n *"), Error);      // n disagrees
+  EXPECT_THROW((void)pack(ab, "n"), Error);        // no '*'
+  EXPECT_THROW((void)pack(ab, "n * n"), Error);    // duplicate names
   EXPECT_THROW((void)pack(ab, "n m k *"), Error);  // too few axes
   EXPECT_THROW((void)pack({}, "n *"), Error);
   const std::vector<Shape> bad = {{1}, {3}};

@@ -7,8 +7,8 @@
 #include <vector>
 
 #include "ein/nn.hpp"
-#include "ein/ops.hpp"
 #include "ein/nn/testdata/nn_fixtures.hpp"
+#include "ein/ops.hpp"
 #include "ein/products.hpp"
 #include "support/compare.hpp"
 
@@ -53,8 +53,8 @@ Tensor f32(const std::vector<float>& v, Shape shape) { return Tensor::from_vecto
 TEST(Keras, BatchDotMatchesTranscriptionOfKeras) {
   for (const fx::BatchDotCase& c : fx::batch_dot_cases()) {
     SCOPED_TRACE("x " + shape_to_string(c.x_shape) + " y " + shape_to_string(c.y_shape) +
-                 " axes kind " + std::to_string(c.axes_kind) + " (" +
-                 std::to_string(c.axes.first) + ", " + std::to_string(c.axes.second) + ")");
+                 " axes kind " + std::to_string(c.axes_kind) + " (" + std::to_string(c.axes.first) +
+                 ", " + std::to_string(c.axes.second) + ")");
     const Tensor x = keras_x(c.x_shape), y = keras_y(c.y_shape);
     const Tensor r = c.axes_kind == 0   ? keras::batch_dot(x, y)
                      : c.axes_kind == 1 ? keras::batch_dot(x, y, c.axes.first)
@@ -74,8 +74,7 @@ TEST(Keras, IssueShapes) {
   EXPECT_EQ(shape_of({100, 20}, {100, 30, 20}, std::pair{1, 2}), (Shape{100, 30}));
   EXPECT_EQ(shape_of({2, 3}, {2, 3, 4}, std::nullopt), (Shape{2, 4}));
   EXPECT_EQ(shape_of({8, 7, 4, 2}, {8, 7, 2, 5}, std::nullopt), (Shape{8, 7, 4, 7, 5}));
-  EXPECT_EQ(shape_of({9, 8, 7, 4, 2}, {9, 8, 7, 2, 5}, std::nullopt),
-            (Shape{9, 8, 7, 4, 8, 7, 5}));
+  EXPECT_EQ(shape_of({9, 8, 7, 4, 2}, {9, 8, 7, 2, 5}, std::nullopt), (Shape{9, 8, 7, 4, 8, 7, 5}));
   // ...which is not matmul's broadcast batching:
   const Tensor a = Tensor::zeros(DType::Float32, {9, 8, 7, 4, 2});
   const Tensor b = Tensor::zeros(DType::Float32, {9, 8, 7, 2, 5});
@@ -164,13 +163,21 @@ TEST(Keras, BatchDotErrors) {
     ADD_FAILURE() << "no error";
     return ErrorCode::Internal;
   };
-  EXPECT_EQ(code_of([&] { (void)keras::batch_dot(x3, y3, std::pair{0, 1}); }),
+  EXPECT_EQ(code_of([&] {
+              (void)keras::batch_dot(x3, y3, std::pair{0, 1});
+            }),
             ErrorCode::InvalidArgument);  // the batch axis
-  EXPECT_EQ(code_of([&] { (void)keras::batch_dot(x3, y3, std::pair{-3, 1}); }),
+  EXPECT_EQ(code_of([&] {
+              (void)keras::batch_dot(x3, y3, std::pair{-3, 1});
+            }),
             ErrorCode::InvalidArgument);  // -3 normalises to 0
-  EXPECT_EQ(code_of([&] { (void)keras::batch_dot(x3, y3, std::pair{3, 1}); }),
+  EXPECT_EQ(code_of([&] {
+              (void)keras::batch_dot(x3, y3, std::pair{3, 1});
+            }),
             ErrorCode::AxisError);
-  EXPECT_EQ(code_of([&] { (void)keras::batch_dot(x3, y3, std::pair{1, 1}); }),
+  EXPECT_EQ(code_of([&] {
+              (void)keras::batch_dot(x3, y3, std::pair{1, 1});
+            }),
             ErrorCode::ShapeMismatch);  // 3 != 4
   EXPECT_EQ(code_of([&] { (void)keras::batch_dot(v, y3); }), ErrorCode::ShapeMismatch);
   const Tensor other_batch = Tensor::zeros(DType::Float32, {3, 4, 5});
@@ -178,8 +185,7 @@ TEST(Keras, BatchDotErrors) {
   try {
     (void)keras::batch_dot(x3, y3, std::pair{1, 1});
   } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find("(2, 3, 4) and (2, 4, 5)"), std::string::npos)
-        << e.what();
+    EXPECT_NE(std::string(e.what()).find("(2, 3, 4) and (2, 4, 5)"), std::string::npos) << e.what();
   }
 }
 

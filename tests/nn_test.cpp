@@ -1,5 +1,7 @@
 // softmax, attention and multi-head attention against slow references (long double loops and
 // ein::test::reference_einsum) and against NumPy (src/ein/nn/testdata/gen_nn_fixtures.py).
+#include "ein/nn.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -9,7 +11,6 @@
 #include <vector>
 
 #include "ein/einsum.hpp"
-#include "ein/nn.hpp"
 #include "ein/nn/fast_exp.hpp"
 #include "ein/nn/testdata/nn_fixtures.hpp"
 #include "ein/ops.hpp"
@@ -54,8 +55,8 @@ std::vector<long double> reference_softmax(const Tensor& x, int axis, bool log) 
 // Attention from its definition: scores by reference_einsum, the mask and the causal limit
 // applied elementwise, softmax in long double, weighted sum by reference_einsum. `mask` must
 // already have the scores' full shape (bool or float64).
-Tensor reference_attention(const Tensor& q, const Tensor& k, const Tensor& v,
-                           const Tensor* mask, double scale, bool causal) {
+Tensor reference_attention(const Tensor& q, const Tensor& k, const Tensor& v, const Tensor* mask,
+                           double scale, bool causal) {
   const DType dt = DType::Float64;
   const Tensor scores = test::reference_einsum("...ie,...je->...ij", {q.astype(dt), k.astype(dt)});
   const Index L = scores.extent(-2), S = scores.extent(-1);
@@ -70,7 +71,8 @@ Tensor reference_attention(const Tensor& q, const Tensor& k, const Tensor& v,
   }
   const Tensor masked = Tensor::from_vector(s, scores.shape());
   const std::vector<long double> p = reference_softmax(masked, masked.rank() - 1, false);
-  const Tensor weights = Tensor::from_vector(std::vector<double>(p.begin(), p.end()), scores.shape());
+  const Tensor weights =
+      Tensor::from_vector(std::vector<double>(p.begin(), p.end()), scores.shape());
   return test::reference_einsum("...ij,...jf->...if", {weights, v.astype(dt)});
 }
 
@@ -79,9 +81,11 @@ Tensor reference_attention(const Tensor& q, const Tensor& k, const Tensor& v,
   const std::vector<double> g = got.to_vector<double>();
   for (std::size_t i = 0; i < g.size(); ++i) {
     const auto w = static_cast<double>(want[i]);
-    const bool ok = std::isinf(w) ? g[i] == w : std::fabs(g[i] - w) <= tol * std::max(1.0, std::fabs(w));
+    const bool ok =
+        std::isinf(w) ? g[i] == w : std::fabs(g[i] - w) <= tol * std::max(1.0, std::fabs(w));
     if (!ok) {
-      return ::testing::AssertionFailure() << "element " << i << " is " << g[i] << ", expected " << w;
+      return ::testing::AssertionFailure()
+             << "element " << i << " is " << g[i] << ", expected " << w;
     }
   }
   return ::testing::AssertionSuccess();
@@ -169,11 +173,11 @@ TEST(Softmax, NumericallyStableAtLargeInputs) {
 
 TEST(Softmax, RowsWithoutFiniteMaximumAreDefined) {
   const double nan = std::nan("");
-  const Tensor x =
-      Tensor::from_vector<double>({-kInf, -kInf, -kInf, kInf, 1, kInf, 1, nan, 2, 0, -kInf, 1},
-                                  {4, 3});
+  const Tensor x = Tensor::from_vector<double>(
+      {-kInf, -kInf, -kInf, kInf, 1, kInf, 1, nan, 2, 0, -kInf, 1}, {4, 3});
   const std::vector<double> s = softmax(x).to_vector<double>();
-  EXPECT_EQ(std::vector<double>(s.begin(), s.begin() + 6), (std::vector<double>{0, 0, 0, 0.5, 0, 0.5}));
+  EXPECT_EQ(std::vector<double>(s.begin(), s.begin() + 6),
+            (std::vector<double>{0, 0, 0, 0.5, 0, 0.5}));
   EXPECT_TRUE(std::isnan(s[6]) && std::isnan(s[7]) && std::isnan(s[8]));
   EXPECT_EQ(s[10], 0);  // a -inf entry in a finite row is simply weight 0
   EXPECT_NEAR(s[9] + s[11], 1.0, 1e-15);
@@ -204,8 +208,7 @@ Qkv random_qkv(DType dt, const Shape& qs, const Shape& ks, const Shape& vs, std:
   test::Rng rng = test::make_rng(seed);
   // Inputs in [-2, 2] so that the softmax is far from uniform.
   return {ein::multiply(test::random_tensor(dt, qs, rng), 2.0),
-          ein::multiply(test::random_tensor(dt, ks, rng), 2.0),
-          test::random_tensor(dt, vs, rng)};
+          ein::multiply(test::random_tensor(dt, ks, rng), 2.0), test::random_tensor(dt, vs, rng)};
 }
 
 TEST(Attention, MatchesReferenceWithMasks) {
@@ -276,10 +279,9 @@ TEST(Attention, BatchAxesBroadcastAndDtypes) {
   const Qkv in = random_qkv(DType::Float64, {2, 1, 5, 4}, {3, 6, 4}, {3, 6, 2}, 13);
   const Tensor out = scaled_dot_product_attention(in.q, in.k, in.v);
   EXPECT_EQ(out.shape(), (Shape{2, 3, 5, 2}));
-  const Tensor want = reference_attention(in.q.broadcast_to(Shape{2, 3, 5, 4}).copy(),
-                                          in.k.broadcast_to(Shape{2, 3, 6, 4}).copy(),
-                                          in.v.broadcast_to(Shape{2, 3, 6, 2}).copy(), nullptr,
-                                          0.5, false);
+  const Tensor want = reference_attention(
+      in.q.broadcast_to(Shape{2, 3, 5, 4}).copy(), in.k.broadcast_to(Shape{2, 3, 6, 4}).copy(),
+      in.v.broadcast_to(Shape{2, 3, 6, 2}).copy(), nullptr, 0.5, false);
   EXPECT_TRUE(test::tensors_close(out, want, 16, 4));
   // float32 stays float32; integers compute in float64.
   const Qkv f = random_qkv(DType::Float32, {3, 4}, {5, 4}, {5, 2}, 17);
@@ -310,13 +312,9 @@ TEST(Attention, Errors) {
             ErrorCode::ShapeMismatch);
   EXPECT_EQ(code_of([&] { (void)scaled_dot_product_attention(vec, in.k, in.v); }),
             ErrorCode::ShapeMismatch);
-  EXPECT_EQ(code_of([&] {
-              (void)scaled_dot_product_attention(in.q, in.k, in.v, bad_mask.view());
-            }),
+  EXPECT_EQ(code_of([&] { (void)scaled_dot_product_attention(in.q, in.k, in.v, bad_mask.view()); }),
             ErrorCode::ShapeMismatch);
-  EXPECT_EQ(code_of([&] {
-              (void)scaled_dot_product_attention(in.q, in.k, in.v, int_mask.view());
-            }),
+  EXPECT_EQ(code_of([&] { (void)scaled_dot_product_attention(in.q, in.k, in.v, int_mask.view()); }),
             ErrorCode::DTypeMismatch);
   const Tensor cq = Tensor::zeros(DType::Complex64, {3, 4});
   EXPECT_EQ(code_of([&] { (void)scaled_dot_product_attention(cq, in.k, in.v); }),
@@ -337,8 +335,8 @@ TEST(MultiHeadAttention, MatchesNumPyReference) {
     // so terms are O(1); along the chain the sums run over D (projections), D / heads (scores),
     // seq (weighted sum) and D again (output projection).
     const Index chain = c.dim + c.dim / c.heads + c.seq + c.dim;
-    const double tol = test::kTolerance * test::dtype_epsilon(DType::Float32) *
-                       static_cast<double>(chain);
+    const double tol =
+        test::kTolerance * test::dtype_epsilon(DType::Float32) * static_cast<double>(chain);
     EXPECT_LT(c.float32_error, tol);  // NumPy's own float32 result fits the same bound
     const std::vector<double> got = out.to_vector<double>();
     for (const auto& [i, want] : c.expected) {

@@ -37,8 +37,8 @@ void walk_through() {
   const ein::Index batch = 2, seq = 10, dim = 16;
   const int heads = 8;
   const ein::Index dh = dim / heads;
-  std::cout << "Multi-head self-attention: batch " << batch << ", sequence " << seq
-            << ", width " << dim << ", " << heads << " heads of " << dh << " features\n";
+  std::cout << "Multi-head self-attention: batch " << batch << ", sequence " << seq << ", width "
+            << dim << ", " << heads << " heads of " << dh << " features\n";
   // Deterministic inputs NumPy can reproduce (the formula is in ein/nn.hpp).
   const ein::AttentionInputs in = ein::make_attention_inputs(batch, seq, dim);
 

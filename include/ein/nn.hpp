@@ -91,14 +91,14 @@ struct AttentionDemoStep {
   Shape shape;            // of the step's result
   double flops = 0;       // multiply-adds count twice; 0 for views and copies
   double seconds = 0;
-  bool is_view = false;   // the step returned a view (no data moved)
+  bool is_view = false;  // the step returned a view (no data moved)
 };
 
 struct AttentionDemoReport {
   AttentionDemoOptions options;
   std::vector<AttentionDemoStep> steps;
-  Tensor output;              // (batch, seq, dim)
-  double total_seconds = 0;   // best full pipeline
+  Tensor output;             // (batch, seq, dim)
+  double total_seconds = 0;  // best full pipeline
   double total_flops = 0;
   // A multi-line, human-readable walk-through: each step, its shape, equation and timing.
   [[nodiscard]] std::string to_string() const;

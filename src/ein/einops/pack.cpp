@@ -78,11 +78,12 @@ std::vector<Tensor> unpack_impl(const std::shared_ptr<void>& owner, const Tensor
   const Index total = x.extent(s.before);
   const auto fail = [&] {
     std::string shapes;
-    for (const Shape& ps : packed_shapes) shapes += (shapes.empty() ? "" : ", ") + shape_to_string(ps);
-    return Error(ErrorCode::ShapeMismatch,
-                 "Error during unpack(..., \"" + std::string(pattern) +
-                     "\"): could not split axis of size " + std::to_string(total) +
-                     " into requested [" + shapes + "]");
+    for (const Shape& ps : packed_shapes)
+      shapes += (shapes.empty() ? "" : ", ") + shape_to_string(ps);
+    return Error(ErrorCode::ShapeMismatch, "Error during unpack(..., \"" + std::string(pattern) +
+                                               "\"): could not split axis of size " +
+                                               std::to_string(total) + " into requested [" +
+                                               shapes + "]");
   };
   // Lengths along the packed axis; at most one shape may hold a single -1 to infer.
   std::vector<Index> lengths;
@@ -91,7 +92,8 @@ std::vector<Tensor> unpack_impl(const std::shared_ptr<void>& owner, const Tensor
   for (std::size_t i = 0; i < packed_shapes.size(); ++i) {
     const Shape& ps = packed_shapes[i];
     const auto minus = std::count(ps.begin(), ps.end(), Index{-1});
-    if (minus > 1 || std::any_of(ps.begin(), ps.end(), [](Index e) { return e < -1; })) throw fail();
+    if (minus > 1 || std::any_of(ps.begin(), ps.end(), [](Index e) { return e < -1; }))
+      throw fail();
     if (minus == 1) {
       if (unknown >= 0) {
         throw Error(ErrorCode::InvalidArgument,
@@ -145,26 +147,27 @@ Packed pack(std::span<const TensorView> tensors, std::string_view pattern) {
   for (std::size_t i = 0; i < tensors.size(); ++i) {
     const TensorView& t = tensors[i];
     if (t.rank() < s.before + s.after) {
-      throw Error(ErrorCode::ShapeMismatch,
-                  "packed tensor #" + std::to_string(i) + " (enumeration starts with 0) has shape " +
-                      shape_to_string(t.shape()) + ", while pattern " + std::string(pattern) +
-                      " assumes at least " + std::to_string(s.before + s.after) + " axes");
+      throw Error(ErrorCode::ShapeMismatch, "packed tensor #" + std::to_string(i) +
+                                                " (enumeration starts with 0) has shape " +
+                                                shape_to_string(t.shape()) + ", while pattern " +
+                                                std::string(pattern) + " assumes at least " +
+                                                std::to_string(s.before + s.after) + " axes");
     }
     // The named axes must agree with the first tensor's, as concatenation requires.
     for (int k = 0; k < s.before + s.after; ++k) {
       const int a = k < s.before ? k : t.rank() - (s.before + s.after - k);
       const int a0 = k < s.before ? k : first.rank() - (s.before + s.after - k);
       if (t.extent(a) != first.extent(a0)) {
-        throw Error(ErrorCode::ShapeMismatch,
-                    "pack: tensor #" + std::to_string(i) + " has shape " +
-                        shape_to_string(t.shape()) + " but tensor #0 has shape " +
-                        shape_to_string(first.shape()) +
-                        ": the axes named in the pattern must agree");
+        throw Error(ErrorCode::ShapeMismatch, "pack: tensor #" + std::to_string(i) + " has shape " +
+                                                  shape_to_string(t.shape()) +
+                                                  " but tensor #0 has shape " +
+                                                  shape_to_string(first.shape()) +
+                                                  ": the axes named in the pattern must agree");
       }
     }
     result.packed_shapes.emplace_back(t.shape().begin() + s.before, t.shape().end() - s.after);
-    packed_extent = support::checked_add(packed_extent, product(result.packed_shapes.back()),
-                                         "pack shape");
+    packed_extent =
+        support::checked_add(packed_extent, product(result.packed_shapes.back()), "pack shape");
     dtype = promote_types(dtype, t.dtype());
   }
   Shape shape(first.shape().begin(), first.shape().begin() + s.before);

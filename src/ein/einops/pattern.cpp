@@ -34,7 +34,8 @@ class SideBuilder {
       : next_anonymous_id_(next_anonymous_id), context_(context) {}
 
   void open_group() {
-    if (group_) fail("Axis composition is one-level (brackets inside brackets not allowed)", context_);
+    if (group_)
+      fail("Axis composition is one-level (brackets inside brackets not allowed)", context_);
     group_ = PatternGroup{{}, true};
   }
   void close_group() {
@@ -105,8 +106,9 @@ bool valid_axis_name(std::string_view name, std::string* reason) {
     if (reason) *reason = r;
     return false;
   };
-  if (name.empty() || is_digit(name.front()) ||
-      !std::all_of(name.begin(), name.end(), [](char c) { return is_ascii_alnum(c) || c == '_'; })) {
+  if (name.empty() || is_digit(name.front()) || !std::all_of(name.begin(), name.end(), [](char c) {
+        return is_ascii_alnum(c) || c == '_';
+      })) {
     return why("not a valid identifier");
   }
   if (name.front() == '_' || name.back() == '_') {

@@ -18,8 +18,8 @@ namespace ein::einops {
 struct PatternAxis {
   enum class Kind { Named, Anonymous, Ellipsis };
   Kind kind = Kind::Named;
-  std::string name;    // Named only
-  Index extent = 0;    // Anonymous only (> 1)
+  std::string name;       // Named only
+  Index extent = 0;       // Anonymous only (> 1)
   int anonymous_id = -1;  // Anonymous only: distinct per occurrence in the whole pattern
 };
 

@@ -1,12 +1,13 @@
 // einops's rearrange, reduce and repeat: split the input's axes (a view), permute them (a view),
 // reduce or broadcast, then merge the result's groups (a view when the strides allow).
+#include "ein/rearrange.hpp"
+
 #include <algorithm>
 #include <array>
 
 #include "ein/einops/recipe.hpp"
 #include "ein/einops/reduction.hpp"
 #include "ein/einops/views.hpp"
-#include "ein/rearrange.hpp"
 
 namespace ein {
 
@@ -100,13 +101,20 @@ Reduction reduction_from_name(std::string_view name) {
 
 std::string_view reduction_name(Reduction r) noexcept {
   switch (r) {
-    case Reduction::Sum: return "sum";
-    case Reduction::Mean: return "mean";
-    case Reduction::Max: return "max";
-    case Reduction::Min: return "min";
-    case Reduction::Prod: return "prod";
-    case Reduction::Any: return "any";
-    case Reduction::All: return "all";
+    case Reduction::Sum:
+      return "sum";
+    case Reduction::Mean:
+      return "mean";
+    case Reduction::Max:
+      return "max";
+    case Reduction::Min:
+      return "min";
+    case Reduction::Prod:
+      return "prod";
+    case Reduction::Any:
+      return "any";
+    case Reduction::All:
+      return "all";
   }
   return "?";
 }

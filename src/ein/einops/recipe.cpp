@@ -47,7 +47,7 @@ std::string key_label(const std::string& key, Index anonymous_extent) {
 // One side with the ellipsis expanded: groups of elementary keys.
 struct ExpandedSide {
   std::vector<std::vector<std::string>> groups;
-  std::vector<std::string> keys;  // all keys, in order
+  std::vector<std::string> keys;         // all keys, in order
   std::vector<Index> anonymous_extents;  // per key: extent of an anonymous axis, else 0
   [[nodiscard]] bool has(const std::string& key) const {
     return std::find(keys.begin(), keys.end(), key) != keys.end();
@@ -62,8 +62,8 @@ ExpandedSide expand(const PatternSide& side, int ellipsis_rank) {
     out.anonymous_extents.push_back(extent);
   };
   for (const PatternGroup& g : side.groups) {
-    const bool lone_ellipsis = !g.parenthesized && g.axes.size() == 1 &&
-                               g.axes[0].kind == PatternAxis::Kind::Ellipsis;
+    const bool lone_ellipsis =
+        !g.parenthesized && g.axes.size() == 1 && g.axes[0].kind == PatternAxis::Kind::Ellipsis;
     if (lone_ellipsis) {
       // An unparenthesised ellipsis is one group per dimension it covers.
       for (int i = 0; i < ellipsis_rank; ++i) {
@@ -75,8 +75,12 @@ ExpandedSide expand(const PatternSide& side, int ellipsis_rank) {
     out.groups.emplace_back();
     for (const PatternAxis& a : g.axes) {
       switch (a.kind) {
-        case PatternAxis::Kind::Named: add(out.groups.back(), a.name, 0); break;
-        case PatternAxis::Kind::Anonymous: add(out.groups.back(), anonymous_key(a), a.extent); break;
+        case PatternAxis::Kind::Named:
+          add(out.groups.back(), a.name, 0);
+          break;
+        case PatternAxis::Kind::Anonymous:
+          add(out.groups.back(), anonymous_key(a), a.extent);
+          break;
         case PatternAxis::Kind::Ellipsis:
           for (int i = 0; i < ellipsis_rank; ++i) add(out.groups.back(), ellipsis_key(i), 0);
           break;
@@ -132,8 +136,8 @@ void check_sides(Operation op, const PatternSide& left, const PatternSide& right
       }
       std::vector<std::string> unsized;
       for (const std::string& name : right.names) {
-        const bool sized = std::any_of(sizes.begin(), sizes.end(),
-                                       [&](const auto& s) { return s.first == name; });
+        const bool sized =
+            std::any_of(sizes.begin(), sizes.end(), [&](const auto& s) { return s.first == name; });
         if (!l.has(name) && !sized) unsized.push_back(name);
       }
       if (!unsized.empty()) {
@@ -255,7 +259,8 @@ Shape Recipe::output_shape() const {
   Shape s;
   for (const auto& g : output_groups) {
     Index n = 1;
-    for (int a : g) n = support::checked_mul(n, extents[static_cast<std::size_t>(a)], "einops shape");
+    for (int a : g)
+      n = support::checked_mul(n, extents[static_cast<std::size_t>(a)], "einops shape");
     s.push_back(n);
   }
   return s;

@@ -122,8 +122,8 @@ Tensor reduce_trailing(const TensorView& v, int kept, Reduction op, const std::s
       if (block == 0) {  // NumPy raises even when the result is empty too
         throw Error(ErrorCode::InvalidArgument,
                     std::string("zero-size array to reduction operation ") +
-                        (op == Reduction::Max ? "maximum" : "minimum") +
-                        " which has no identity" + context);
+                        (op == Reduction::Max ? "maximum" : "minimum") + " which has no identity" +
+                        context);
       }
       Tensor out = Tensor::empty(v.dtype(), out_shape);
       visit_dtype(v.dtype(), [&](auto tag) {
@@ -140,8 +140,9 @@ Tensor reduce_trailing(const TensorView& v, int kept, Reduction op, const std::s
         using T = decltype(tag);
         visit_dtype(out_dtype, [&](auto out_tag) {
           using Out = decltype(out_tag);
-          if constexpr (std::is_same_v<Out, T> || (std::is_same_v<Out, std::int64_t> &&
-                                                   !is_complex_v<T> && !std::is_floating_point_v<T>)) {
+          if constexpr (std::is_same_v<Out, T> ||
+                        (std::is_same_v<Out, std::int64_t> && !is_complex_v<T> &&
+                         !std::is_floating_point_v<T>)) {
             product<T, Out>(v, kept, out.data_as<Out>());
           }
         });

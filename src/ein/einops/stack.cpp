@@ -13,9 +13,9 @@ Tensor stack(std::span<const TensorView> tensors) {
   for (std::size_t i = 0; i < tensors.size(); ++i) {
     if (tensors[i].shape() != tensors[0].shape()) {
       throw Error(ErrorCode::ShapeMismatch,
-                  "stack: all input arrays must have the same shape: tensor #" +
-                      std::to_string(i) + " has shape " + shape_to_string(tensors[i].shape()) +
-                      " but tensor #0 has " + shape_to_string(tensors[0].shape()));
+                  "stack: all input arrays must have the same shape: tensor #" + std::to_string(i) +
+                      " has shape " + shape_to_string(tensors[i].shape()) + " but tensor #0 has " +
+                      shape_to_string(tensors[0].shape()));
     }
     dtype = promote_types(dtype, tensors[i].dtype());
   }

@@ -134,8 +134,7 @@ void attention_weights_inplace(const Tensor& scores, const std::optional<TensorV
   });
 }
 
-Tensor attention_output(const TensorView& weights, const TensorView& v, DType dtype,
-                        int threads) {
+Tensor attention_output(const TensorView& weights, const TensorView& v, DType dtype, int threads) {
   return contract("...ij,...jf->...if", weights, v, dtype, threads);
 }
 

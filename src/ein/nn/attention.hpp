@@ -29,9 +29,8 @@ void check_attention_shapes(const TensorView& q, const TensorView& k, const Tens
 
 // multi_head_attention's pipeline. When `steps` is given, each step is timed and appended there
 // (the demo's walk-through); `threads` goes to the einsum steps.
-Tensor multi_head_attention_steps(const TensorView& x, const TensorView& w_q,
-                                  const TensorView& w_k, const TensorView& w_v,
-                                  const TensorView& w_o, int heads,
+Tensor multi_head_attention_steps(const TensorView& x, const TensorView& w_q, const TensorView& w_k,
+                                  const TensorView& w_v, const TensorView& w_o, int heads,
                                   const std::optional<TensorView>& mask, bool causal, int threads,
                                   std::vector<AttentionDemoStep>* steps);
 

@@ -53,7 +53,8 @@ AttentionInputs make_attention_inputs(Index batch, Index seq, Index dim, DType d
                     std::to_string(dim));
   }
   if (!is_floating(dtype)) {
-    throw Error(ErrorCode::DTypeMismatch, "make_attention_inputs: dtype must be float32 or float64");
+    throw Error(ErrorCode::DTypeMismatch,
+                "make_attention_inputs: dtype must be float32 or float64");
   }
   const double w = 1.0 / std::sqrt(static_cast<double>(dim));
   AttentionInputs in;
@@ -77,9 +78,9 @@ AttentionDemoReport attention_demo(const AttentionDemoOptions& options) {
   report.total_seconds = std::numeric_limits<double>::infinity();
   for (int r = 0; r < options.repeats; ++r) {
     std::vector<AttentionDemoStep> steps;
-    report.output = nn::multi_head_attention_steps(in.x, in.w_q, in.w_k, in.w_v, in.w_o,
-                                                   options.heads, std::nullopt, false,
-                                                   options.threads, &steps);
+    report.output =
+        nn::multi_head_attention_steps(in.x, in.w_q, in.w_k, in.w_v, in.w_o, options.heads,
+                                       std::nullopt, false, options.threads, &steps);
     double total = 0;
     for (const AttentionDemoStep& s : steps) total += s.seconds;
     report.total_seconds = std::min(report.total_seconds, total);

@@ -34,8 +34,8 @@ struct ExpConstants<float> {
   static constexpr int kMantissa = 23;
   static constexpr Bits kBias = 127;
   static float poly(float r) {
-    constexpr float c2 = 1.0F / 2, c3 = 1.0F / 6, c4 = 1.0F / 24, c5 = 1.0F / 120,
-                    c6 = 1.0F / 720, c7 = 1.0F / 5040;
+    constexpr float c2 = 1.0F / 2, c3 = 1.0F / 6, c4 = 1.0F / 24, c5 = 1.0F / 120, c6 = 1.0F / 720,
+                    c7 = 1.0F / 5040;
     return 1.0F + r * (1.0F + r * (c2 + r * (c3 + r * (c4 + r * (c5 + r * (c6 + r * c7))))));
   }
 };

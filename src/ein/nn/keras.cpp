@@ -81,8 +81,8 @@ Tensor batch_dot(const TensorView& x, const TensorView& y, std::pair<int, int> a
                 "batch_dot: Cannot do batch_dot on inputs with shapes " + shapes_text(x, y) +
                     " with axes=(" + std::to_string(ax) + ", " + std::to_string(ay) +
                     "): x.shape[" + std::to_string(ax) + "] != y.shape[" + std::to_string(ay) +
-                    "] (" + std::to_string(x.extent(ax)) + " != " +
-                    std::to_string(y.extent(ay)) + ").");
+                    "] (" + std::to_string(x.extent(ax)) + " != " + std::to_string(y.extent(ay)) +
+                    ").");
   }
   // a: batch, b: contracted, c...: free axes of x then of y.
   std::string tx, ty, out = "a";

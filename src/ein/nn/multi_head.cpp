@@ -19,9 +19,8 @@ constexpr const char* kMha = "multi_head_attention";
 void check_weight(const TensorView& w, const char* name, Index rows) {
   if (w.rank() != 2 || w.extent(0) != rows) {
     throw Error(ErrorCode::ShapeMismatch,
-                std::string(kMha) + ": " + name + " must be a matrix with " +
-                    std::to_string(rows) + " rows (in_features, out_features), got shape " +
-                    shape_to_string(w.shape()));
+                std::string(kMha) + ": " + name + " must be a matrix with " + std::to_string(rows) +
+                    " rows (in_features, out_features), got shape " + shape_to_string(w.shape()));
   }
 }
 
@@ -37,10 +36,9 @@ void check_inputs(const TensorView& x, const TensorView& w_q, const TensorView& 
   check_weight(w_k, "w_k", d);
   check_weight(w_v, "w_v", d);
   if (w_k.extent(1) != w_q.extent(1)) {
-    throw Error(ErrorCode::ShapeMismatch, std::string(kMha) + ": w_q " +
-                                              shape_to_string(w_q.shape()) + " and w_k " +
-                                              shape_to_string(w_k.shape()) +
-                                              " must project to the same width");
+    throw Error(ErrorCode::ShapeMismatch,
+                std::string(kMha) + ": w_q " + shape_to_string(w_q.shape()) + " and w_k " +
+                    shape_to_string(w_k.shape()) + " must project to the same width");
   }
   check_weight(w_o, "w_o", w_v.extent(1));
   if (heads <= 0) {
@@ -49,10 +47,9 @@ void check_inputs(const TensorView& x, const TensorView& w_q, const TensorView& 
   }
   for (const auto& [name, width] : {std::pair{"w_q/w_k", w_q.extent(1)}, {"w_v", w_v.extent(1)}}) {
     if (width % heads != 0) {
-      throw Error(ErrorCode::ShapeMismatch, std::string(kMha) + ": " + name + " width " +
-                                                std::to_string(width) +
-                                                " is not divisible by heads = " +
-                                                std::to_string(heads));
+      throw Error(ErrorCode::ShapeMismatch,
+                  std::string(kMha) + ": " + name + " width " + std::to_string(width) +
+                      " is not divisible by heads = " + std::to_string(heads));
     }
   }
 }
@@ -85,14 +82,13 @@ double product(const Shape& s) {
 
 }  // namespace
 
-Tensor multi_head_attention_steps(const TensorView& x, const TensorView& w_q,
-                                  const TensorView& w_k, const TensorView& w_v,
-                                  const TensorView& w_o, int heads,
+Tensor multi_head_attention_steps(const TensorView& x, const TensorView& w_q, const TensorView& w_k,
+                                  const TensorView& w_v, const TensorView& w_o, int heads,
                                   const std::optional<TensorView>& mask, bool causal, int threads,
                                   std::vector<AttentionDemoStep>* steps) {
   check_inputs(x, w_q, w_k, w_v, w_o, heads);
-  const DType dtype = compute_dtype(
-      {x.dtype(), w_q.dtype(), w_k.dtype(), w_v.dtype(), w_o.dtype()}, kMha);
+  const DType dtype =
+      compute_dtype({x.dtype(), w_q.dtype(), w_k.dtype(), w_v.dtype(), w_o.dtype()}, kMha);
   EinsumOptions options;
   options.dtype = dtype;
   options.threads = threads;
@@ -114,18 +110,21 @@ Tensor multi_head_attention_steps(const TensorView& x, const TensorView& w_q,
 
   const AxisSizes h = {{"h", heads}};
   const char* kSplit = "... n (h d) -> ... h n d";
-  const Tensor qh = rec.step("split heads q", kSplit, 0, true, [&] { return rearrange(q, kSplit, h); });
-  const Tensor kh = rec.step("split heads k", kSplit, 0, true, [&] { return rearrange(k, kSplit, h); });
-  const Tensor vh = rec.step("split heads v", kSplit, 0, true, [&] { return rearrange(v, kSplit, h); });
+  const Tensor qh =
+      rec.step("split heads q", kSplit, 0, true, [&] { return rearrange(q, kSplit, h); });
+  const Tensor kh =
+      rec.step("split heads k", kSplit, 0, true, [&] { return rearrange(k, kSplit, h); });
+  const Tensor vh =
+      rec.step("split heads v", kSplit, 0, true, [&] { return rearrange(v, kSplit, h); });
 
   const Index n = x.extent(-2), dk = qh.extent(-1), dv = vh.extent(-1);
   const double pairs = rows * static_cast<double>(heads) * static_cast<double>(n);  // (b,h,i,j)
-  const Tensor scores =
-      rec.step("scores", "bhid,bhjd->bhij", 2 * pairs * static_cast<double>(dk), false,
-               [&] { return attention_scores(qh, kh, dtype, threads); });
+  const Tensor scores = rec.step("scores", "bhid,bhjd->bhij", 2 * pairs * static_cast<double>(dk),
+                                 false, [&] { return attention_scores(qh, kh, dtype, threads); });
   const double scale = 1.0 / std::sqrt(static_cast<double>(dk));
-  rec.step("softmax", "softmax_j(scores / sqrt(" + std::to_string(dk) + ")" +
-                          (mask ? " + mask" : "") + (causal ? ", causal" : "") + ")",
+  rec.step("softmax",
+           "softmax_j(scores / sqrt(" + std::to_string(dk) + ")" + (mask ? " + mask" : "") +
+               (causal ? ", causal" : "") + ")",
            0, false, [&] {
              attention_weights_inplace(scores, mask, scale, causal);
              return scores;
@@ -133,10 +132,12 @@ Tensor multi_head_attention_steps(const TensorView& x, const TensorView& w_q,
   const Tensor o = rec.step("weighted sum", "bhij,bhjd->bhid", 2 * pairs * static_cast<double>(dv),
                             false, [&] { return attention_output(scores, vh, dtype, threads); });
   const char* kMerge = "... h n d -> ... n (h d)";
-  const Tensor merged = rec.step("merge heads", kMerge, 0, false, [&] { return rearrange(o, kMerge); });
+  const Tensor merged =
+      rec.step("merge heads", kMerge, 0, false, [&] { return rearrange(o, kMerge); });
   const char* kOut = "...nf,fo->...no";
-  return rec.step("project out", kOut, 2 * rows * static_cast<double>(w_o.extent(0) * w_o.extent(1)),
-                  false, [&] { return project(merged, w_o, kOut); });
+  return rec.step("project out", kOut,
+                  2 * rows * static_cast<double>(w_o.extent(0) * w_o.extent(1)), false,
+                  [&] { return project(merged, w_o, kOut); });
 }
 
 }  // namespace ein::nn

@@ -36,7 +36,8 @@ template <class F>
 void for_each_row(const TensorView& in, const TensorView& out, int threads, const F& row) {
   if (in.numel() == 0) return;
   const int r = in.rank();
-  const std::span<const Index> outer(in.shape().data(), static_cast<std::size_t>(r > 0 ? r - 1 : 0));
+  const std::span<const Index> outer(in.shape().data(),
+                                     static_cast<std::size_t>(r > 0 ? r - 1 : 0));
   Index rows = 1;
   for (Index e : outer) rows *= e;
   const Index length = r > 0 ? in.extent(-1) : 1;
