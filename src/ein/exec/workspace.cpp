@@ -1,9 +1,11 @@
 #include "ein/exec/workspace.hpp"
 
+#include <cstdint>
 #include <cstdlib>
 #include <string>
 
 #include "ein/error.hpp"
+#include "ein/support/fault_injection.hpp"
 
 namespace ein::exec {
 namespace {
@@ -18,8 +20,12 @@ struct ThreadBuffer {
 thread_local ThreadBuffer t_buffer;
 
 std::byte* allocate(std::size_t bytes) {
-  const std::size_t rounded = (bytes + 63) / 64 * 64;
-  auto* p = static_cast<std::byte*>(std::aligned_alloc(64, rounded == 0 ? 64 : rounded));
+  // Rounding up to 64 bytes must not wrap around (a wrapped size would allocate too little).
+  const std::size_t rounded = bytes > SIZE_MAX - 63 ? 0 : (bytes + 63) / 64 * 64;
+  std::byte* p = nullptr;
+  if (rounded != 0 && !support::should_fail_allocation()) {
+    p = static_cast<std::byte*>(std::aligned_alloc(64, rounded));
+  }
   if (p == nullptr) {
     throw Error(ErrorCode::OutOfMemory,
                 "einsum: unable to allocate " + std::to_string(bytes) + " bytes of workspace");

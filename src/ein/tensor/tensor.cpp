@@ -1,8 +1,10 @@
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <new>
 
 #include "ein/support/checked.hpp"
+#include "ein/support/fault_injection.hpp"
 #include "ein/tensor.hpp"
 #include "ein/tensor/storage.hpp"
 
@@ -11,14 +13,23 @@ namespace ein {
 std::shared_ptr<void> allocate_storage(DType dtype, Index numel) {
   const Index bytes = support::checked_mul(numel, static_cast<Index>(itemsize(dtype)),
                                            "tensor byte size");
-  // 64-byte alignment: a cache line and an AVX-512 register.
+  auto out_of_memory = [&] {
+    return Error(ErrorCode::OutOfMemory,
+                 "unable to allocate " + std::to_string(bytes) + " bytes for a tensor");
+  };
+  // 64-byte alignment: a cache line and an AVX-512 register. Rounding up must not overflow.
+  if (bytes > INT64_MAX - 63) throw out_of_memory();
   const auto rounded = static_cast<std::size_t>((bytes + 63) / 64 * 64);
-  void* p = rounded == 0 ? std::aligned_alloc(64, 64) : std::aligned_alloc(64, rounded);
-  if (p == nullptr) {
-    throw Error(ErrorCode::OutOfMemory,
-                "unable to allocate " + std::to_string(bytes) + " bytes for a tensor");
+  void* p = support::should_fail_allocation()
+                ? nullptr
+                : std::aligned_alloc(64, rounded == 0 ? 64 : rounded);
+  if (p == nullptr) throw out_of_memory();
+  try {
+    // The control block is a second allocation; if it fails, shared_ptr frees p itself.
+    return {p, [](void* q) { std::free(q); }};
+  } catch (const std::bad_alloc&) {
+    throw out_of_memory();
   }
-  return {p, [](void* q) { std::free(q); }};
 }
 
 Tensor Tensor::empty(DType dtype, Shape shape) {

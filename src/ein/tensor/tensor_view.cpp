@@ -72,7 +72,8 @@ TensorView::TensorView(void* data, DType dtype, Shape shape, Strides strides)
       span = checked_add(span, checked_mul(shape_[i] - 1, std::abs(strides_[i]), "view extent"),
                          "view extent");
     }
-    (void)checked_mul(span + 1, static_cast<Index>(ein::itemsize(dtype_)), "view byte span");
+    (void)checked_mul(checked_add(span, 1, "view extent"), static_cast<Index>(ein::itemsize(dtype_)),
+                      "view byte span");
   }
 }
 
@@ -80,12 +81,16 @@ TensorView::TensorView(void* data, DType dtype, Shape shape)
     : TensorView(data, dtype, shape, contiguous_strides(shape)) {}
 
 Index TensorView::numel() const noexcept {
+  // Validated not to overflow at construction, but only when no extent is 0: (0, 2^40, 2^40)
+  // is a valid empty view whose other extents multiply past 64 bits.
+  if (std::find(shape_.begin(), shape_.end(), Index{0}) != shape_.end()) return 0;
   Index n = 1;
-  for (Index e : shape_) n *= e;  // validated not to overflow at construction
+  for (Index e : shape_) n *= e;
   return n;
 }
 
 bool TensorView::is_contiguous() const noexcept {
+  if (empty()) return true;  // also keeps `expected` below from overflowing
   Index expected = 1;
   for (std::size_t i = shape_.size(); i-- > 0;) {
     if (shape_[i] == 0) return true;
@@ -213,7 +218,7 @@ bool reshape_strides(const Shape& shape, const Strides& strides, const Shape& to
     Index st = ost[oi - 1];
     for (std::size_t k = ni; k-- > n0;) {
       out[k] = st;
-      st *= to[k];
+      if (k > n0) st *= to[k];  // (the product past the group's first axis could overflow)
     }
     // Trailing extent-1 axes of the new shape inside the group got strides above; fine.
   }
@@ -277,13 +282,15 @@ TensorView TensorView::slice(int axis, Index start, Index stop, Index step) cons
   };
   start = clamp(start, true);
   stop = clamp(stop, false);
+  // ceil((stop - start) / step) without overflow for steps near the int64 limits.
   Index len = 0;
-  if (step > 0 && stop > start) len = (stop - start + step - 1) / step;
-  if (step < 0 && start > stop) len = (start - stop + (-step) - 1) / (-step);
+  if (step > 0 && stop > start) len = (stop - start - 1) / step + 1;
+  if (step < 0 && start > stop) len = step == INT64_MIN ? 1 : (start - stop - 1) / -step + 1;
   Shape s = shape_;
   Strides st = strides_;
   s[a] = len;
-  st[a] = checked_mul(strides_[a], step, "slice stride");
+  // With at most one element the stride is never used; keep it from overflowing.
+  st[a] = len <= 1 ? strides_[a] : checked_mul(strides_[a], step, "slice stride");
   void* p = len > 0 ? static_cast<std::byte*>(data_) + start * strides_[a] * static_cast<Index>(itemsize())
                     : data_;
   return {p, dtype_, std::move(s), std::move(st)};
@@ -330,7 +337,8 @@ TensorView TensorView::diagonal(Index offset, int axis1, int axis2) const {
     st.push_back(strides_[i]);
   }
   s.push_back(len);
-  st.push_back(strides_[a1] + strides_[a2]);
+  // Extent-1 axes may carry any stride, so the sum could overflow when it is never used.
+  st.push_back(len <= 1 ? 0 : strides_[a1] + strides_[a2]);
   return {p, dtype_, std::move(s), std::move(st)};
 }
 
