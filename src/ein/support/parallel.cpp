@@ -67,9 +67,12 @@ class Pool {
   }
 
   void run(Job& job) {
+    // Copied while holding the mutex: pool threads decrement job.helpers_wanted as they join.
+    int wake = 0;
     {
       const std::lock_guard<std::mutex> lock(mutex_);
       job.helpers_wanted = std::min(job.chunks - 1, static_cast<int>(threads_.size()));
+      wake = job.helpers_wanted;
       job.linked = true;
       job.next = nullptr;
       if (tail_ == nullptr) {
@@ -79,10 +82,10 @@ class Pool {
         tail_ = &job;
       }
     }
-    if (job.helpers_wanted >= static_cast<int>(threads_.size())) {
+    if (wake >= static_cast<int>(threads_.size())) {
       work_cv_.notify_all();
     } else {
-      for (int i = 0; i < job.helpers_wanted; ++i) work_cv_.notify_one();
+      for (int i = 0; i < wake; ++i) work_cv_.notify_one();
     }
     work_on(job, error_mutex_);
     std::unique_lock<std::mutex> lock(mutex_);
