@@ -79,12 +79,12 @@ void for_each_run(const Dims& space, Index work_per_element, int threads, const 
       cur.next();
     }
   };
-  const Index work = space.count * work_per_element;
+  const Index work = sat_mul(space.count, work_per_element);
   if (threads == 1 || work < kSerialWork || outer.count < 2) {
     range(0, outer.count);
     return;
   }
-  const Index per_run = std::max<Index>(1, inner.extent * work_per_element);
+  const Index per_run = std::max<Index>(1, sat_mul(inner.extent, work_per_element));
   support::parallel_for(outer.count, threads, range, std::max<Index>(1, kSerialWork / per_run));
 }
 

@@ -20,7 +20,7 @@ using detail::Cursor;
 constexpr Index kSmallItemWork = Index{64} * 64 * 64;
 constexpr Index kBlasDot = 512;
 
-Index item_work(const Canonical& c) { return c.m * c.n * c.k; }
+Index item_work(const Canonical& c) { return detail::sat_mul(detail::sat_mul(c.m, c.n), c.k); }
 
 // Runs item(a_offset, b_offset, c_offset) for every batch item, in parallel over items when
 // each is small and there are several.
@@ -36,7 +36,8 @@ void for_each_item(const Canonical& c, bool parallel_items, int threads, const I
     }
   };
   const Index work = std::max<Index>(1, item_work(c));
-  if (!parallel_items || threads == 1 || items < 2 || items * work < detail::kSerialWork) {
+  if (!parallel_items || threads == 1 || items < 2 ||
+      detail::sat_mul(items, work) < detail::kSerialWork) {
     range(0, items);
     return;
   }
@@ -76,14 +77,14 @@ void run_own(Canonical c, const T* a, const T* b, T* out, bool accumulate, int t
   // Few or large items: one item at a time, its rows split across threads. Many small items:
   // whole items per thread.
   const bool few_items = items < 2 * support::parallel_chunks(items, threads);
-  const bool split_rows =
-      threads != 1 && items * work >= detail::kSerialWork && (few_items || work >= kSmallItemWork);
+  const bool split_rows = threads != 1 && detail::sat_mul(items, work) >= detail::kSerialWork &&
+                          (few_items || work >= kSmallItemWork);
   for_each_item(c, !split_rows, threads, [&](Index ao, Index bo, Index co) {
     if (!split_rows || c.m < 2) {
       detail::gemm_rows(c, a + ao, b + bo, out + co, accumulate, 0, c.m);
       return;
     }
-    const Index per_row = std::max<Index>(1, c.n * c.k);
+    const Index per_row = std::max<Index>(1, detail::sat_mul(c.n, c.k));
     support::parallel_for(
         c.m, threads,
         [&](Index lo, Index hi) {

@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cstddef>
+#include <cstdint>
 
 #include "ein/gemm/gemm.hpp"
 
@@ -61,6 +62,13 @@ class Cursor {
   std::array<Index, kMaxDims> idx_{};
   Index a_ = 0, b_ = 0, c_ = 0;
 };
+
+// a * b for work estimates, saturating instead of overflowing: k may come from broadcast
+// (stride-0) operands and be arbitrarily large without any memory behind it.
+inline Index sat_mul(Index a, Index b) {
+  Index r = 0;
+  return __builtin_mul_overflow(a, b, &r) ? INT64_MAX : r;
+}
 
 // Throws ein::Error(Internal): the caller built a malformed problem.
 [[noreturn]] void fail(const char* what);
