@@ -60,8 +60,16 @@ inline Dims output_space(const Canonical& c) {
   return d;
 }
 
-// Runs body(cursor, inner_dim) over every inner run of `space`, split across threads by outer
-// position when there is enough work.
+// A piece of an inner run: element offsets of its first element and the run's dim (extent cut
+// to the piece).
+struct Run {
+  Index a = 0, b = 0, c = 0;
+  Dim3 in;
+};
+
+// Runs body(run) over every inner run of `space`. With enough work, threads split the outer
+// positions; when there are fewer runs than threads (a single long run, say), runs are cut into
+// pieces too.
 template <class Body>
 void for_each_run(const Dims& space, Index work_per_element, int threads, const Body& body) {
   Dims outer = space;
@@ -71,33 +79,46 @@ void for_each_run(const Dims& space, Index work_per_element, int threads, const 
     outer.count /= inner.extent;
     --outer.rank;
   }
+  const bool parallel = threads != 1 && sat_mul(space.count, work_per_element) >= kSerialWork;
+  const int chunks = parallel ? support::parallel_chunks(space.count, threads) : 1;
+  Index pieces = 1;
+  if (outer.count < chunks) {
+    pieces = std::min(inner.extent, (chunks + outer.count - 1) / outer.count);
+  }
+  const Index piece_len = (inner.extent + pieces - 1) / pieces;
+  pieces = (inner.extent + piece_len - 1) / piece_len;
   auto range = [&](Index lo, Index hi) {
     Cursor cur(outer);
-    cur.seek(lo);
-    for (Index o = lo; o < hi; ++o) {
-      body(cur, inner);
-      cur.next();
+    Index o = lo / pieces;
+    cur.seek(o);
+    for (Index u = lo; u < hi; ++u) {
+      if (u / pieces != o) {
+        ++o;
+        cur.next();
+      }
+      const Index j0 = (u % pieces) * piece_len;
+      const Index len = std::min(piece_len, inner.extent - j0);
+      body(Run{cur.a() + j0 * inner.a, cur.b() + j0 * inner.b, cur.c() + j0 * inner.c,
+               Dim3{len, inner.a, inner.b, inner.c}});
     }
   };
-  const Index work = sat_mul(space.count, work_per_element);
-  if (threads == 1 || work < kSerialWork || outer.count < 2) {
-    range(0, outer.count);
+  const Index units = outer.count * pieces;
+  if (!parallel || units < 2) {
+    range(0, units);
     return;
   }
-  const Index per_run = std::max<Index>(1, sat_mul(inner.extent, work_per_element));
-  support::parallel_for(outer.count, threads, range, std::max<Index>(1, kSerialWork / per_run));
+  const Index per_unit = std::max<Index>(1, sat_mul(piece_len, work_per_element));
+  support::parallel_for(units, threads, range, std::max<Index>(1, kSerialWork / per_unit));
 }
 
 template <class T>
 void elementwise(const Canonical& c, const T* a, const T* b, T* out, bool accumulate, int threads) {
   const Dims space = output_space(c);
-  for_each_run(space, 1, threads, [&](const Cursor& cur, const Dim3& in) {
+  for_each_run(space, 1, threads, [&](const Run& r) {
     if (accumulate) {
-      elementwise_run<T, true>(a + cur.a(), b + cur.b(), out + cur.c(), in.extent, in.a, in.b,
-                               in.c);
+      elementwise_run<T, true>(a + r.a, b + r.b, out + r.c, r.in.extent, r.in.a, r.in.b, r.in.c);
     } else {
-      elementwise_run<T, false>(a + cur.a(), b + cur.b(), out + cur.c(), in.extent, in.a, in.b,
-                                in.c);
+      elementwise_run<T, false>(a + r.a, b + r.b, out + r.c, r.in.extent, r.in.a, r.in.b, r.in.c);
     }
   });
 }
@@ -105,9 +126,9 @@ void elementwise(const Canonical& c, const T* a, const T* b, T* out, bool accumu
 template <class T>
 void fill_zero(const Canonical& c, T* out, int threads) {
   const Dims space = output_space(c);
-  for_each_run(space, 1, threads, [&](const Cursor& cur, const Dim3& in) {
-    T* p = out + cur.c();
-    for (Index i = 0; i < in.extent; ++i) p[i * in.c] = T{};
+  for_each_run(space, 1, threads, [&](const Run& r) {
+    T* p = out + r.c;
+    for (Index i = 0; i < r.in.extent; ++i) p[i * r.in.c] = T{};
   });
 }
 
@@ -185,8 +206,8 @@ void dot_run(const T* a, const T* b, T* out, Index count, Index sa, Index sb, In
 template <class T>
 void dots(const Canonical& c, const T* a, const T* b, T* out, bool accumulate, int threads) {
   const Dims space = output_space(c);
-  for_each_run(space, c.k, threads, [&](const Cursor& cur, const Dim3& in) {
-    dot_run(a + cur.a(), b + cur.b(), out + cur.c(), in.extent, in.a, in.b, in.c, c.k, c.a_k, c.b_k,
+  for_each_run(space, c.k, threads, [&](const Run& r) {
+    dot_run(a + r.a, b + r.b, out + r.c, r.in.extent, r.in.a, r.in.b, r.in.c, c.k, c.a_k, c.b_k,
             accumulate);
   });
 }
