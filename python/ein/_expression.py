@@ -66,6 +66,8 @@ class ContractExpression:
 
     def __call__(self, *operands, out=None):
         """Evaluates the expression on `operands` (the shapes it was compiled for)."""
+        if out is not None and isinstance(out, np.ndarray) and not out.flags.writeable:
+            raise ValueError("output array is read-only")
         result = self._call(operands, out)
         if result is NotImplemented:
             converted = tuple(as_operand(x, f"operand {i}") for i, x in enumerate(operands))

@@ -272,3 +272,13 @@ def test_subclasses_are_accepted():
     m = np.asmatrix(np.arange(4.0).reshape(2, 2))
     got = ein.einsum("ij,jk->ik", m, m)
     np.testing.assert_array_equal(got, np.asarray(m) @ np.asarray(m))
+
+
+def test_einsum_path_reports_an_explicit_path_as_given():
+    path = ["einsum_path", (2, 3), (0, 2), (0, 1)]
+    got, _ = ein.einsum_path("ij,jk,kl,lm->im", *PATH_OPS, optimize=path)
+    assert got == path
+    # A NumPy step over three operands becomes ein's pairs.
+    got, _ = ein.einsum_path("ij,jk,kl,lm->im", *PATH_OPS, optimize=["einsum_path", (0, 1, 2),
+                                                                      (0, 1)])
+    assert got == ["einsum_path", (0, 1), (0, 2), (0, 1)]  # [C, D, AB] -> [D, ABC] -> [ABCD]

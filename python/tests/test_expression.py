@@ -100,3 +100,14 @@ def test_expression_call_overhead_is_small():
     per_compile = (time.perf_counter() - start) / 200
     assert per_call < 50e-6, f"{per_call * 1e6:.1f} us per call"
     assert per_call < per_compile, "a call should be cheaper than compiling"
+
+
+def test_expression_out_errors_match_einsum():
+    expr = ein.contract_expression("ij,jk->ik", (2, 3), (3, 4))
+    a, b = np.ones((2, 3)), np.ones((3, 4))
+    with pytest.raises(ValueError):
+        expr(a, b, out=np.broadcast_to(np.empty(1), (2, 4)))
+    with pytest.raises(TypeError):
+        expr(a, b, out=np.empty((2, 4), np.float32))  # float64 -> float32 is not a safe cast
+    with pytest.raises(ValueError):
+        expr(a, b, out=np.empty((2, 5)))
