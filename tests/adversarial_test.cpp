@@ -178,6 +178,18 @@ TEST(Adversarial, HugeLogicalShapesFailBeforeAllocating) {
   expect_error(ErrorCode::Overflow,
                [&] { (void)einsum("ij,jk,kl,li->", {tall, wide, tall, wide}, left_to_right); },
                "an intermediate of 2^64 elements");
+  // 2^61 output elements fit in int64, their bytes do not: every path finder must refuse at
+  // compile time (found by fuzz_path: some paths wrote the output directly and compiled).
+  const TensorView e20 = broadcast_scalar({Index{1} << 20});
+  const TensorView e21 = broadcast_scalar({Index{1} << 21});
+  const std::vector<OperandSpec> outer3{OperandSpec::of(e20), OperandSpec::of(e20),
+                                        OperandSpec::of(e21)};
+  for (const char* finder : {"optimal", "greedy", "none"}) {
+    EinsumOptions o;
+    o.optimize = finder;
+    expect_error(ErrorCode::Overflow, [&] { (void)Expression::compile("i,j,k->ijk", outer3, o); },
+                 std::string("a 2^64-byte output, optimize=") + finder);
+  }
   // Each operand's own element count already overflows.
   expect_error(ErrorCode::Overflow,
                [&] { (void)einsum("ijk->", {broadcast_scalar({k2to32, k2to32, 2})}); },

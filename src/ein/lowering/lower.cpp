@@ -46,8 +46,12 @@ class Lowerer {
     const Index bytes = support::checked_mul(std::max<Index>(numel, 1), isz, "workspace size");
     ValueRef r;
     r.kind = ValueRef::Kind::Workspace;
-    r.offset = (plan_.workspace_bytes + 63) / 64 * 64;
-    plan_.workspace_bytes = r.offset + static_cast<std::size_t>(bytes);
+    // Offsets are 64-byte aligned; the running total is checked like every other byte count.
+    const auto used = static_cast<Index>(plan_.workspace_bytes);
+    const Index offset = support::checked_add(used, 63, "workspace size") / 64 * 64;
+    r.offset = static_cast<std::size_t>(offset);
+    plan_.workspace_bytes = static_cast<std::size_t>(support::checked_add(offset, bytes,
+                                                                          "workspace size"));
     return r;
   }
 
@@ -282,7 +286,10 @@ Plan lower_parsed(expr::ParsedExpression parsed, std::span<const OperandSpec> op
   plan.dtype = computation_dtype(plan.operands, options);
   plan.threads = options.threads;
   plan.output_shape = plan.expr.output_shape();
-  (void)checked_numel(plan.output_shape);
+  // The output's byte size must fit too, whichever path is chosen (some paths write it directly,
+  // others through the workspace), so that compile fails, not run.
+  (void)support::checked_mul(checked_numel(plan.output_shape),
+                             static_cast<Index>(itemsize(plan.dtype)), "output byte size");
   plan.output_strides = contiguous_strides(plan.output_shape);
   plan.zero_fill = std::find(plan.expr.extents.begin(), plan.expr.extents.end(), Index{0}) !=
                    plan.expr.extents.end();

@@ -90,12 +90,15 @@ Index TensorView::numel() const noexcept {
 }
 
 bool TensorView::is_contiguous() const noexcept {
-  if (empty()) return true;  // also keeps `expected` below from overflowing
   Index expected = 1;
+  // The running product can pass 64 bits only when an extent further left is 0, e.g.
+  // (0, 2^40, 2^40): then no real stride can match, but reaching the 0 still means contiguous.
+  bool overflowed = false;
   for (std::size_t i = shape_.size(); i-- > 0;) {
     if (shape_[i] == 0) return true;
-    if (shape_[i] != 1 && strides_[i] != expected) return false;
-    expected *= shape_[i];
+    if (shape_[i] == 1) continue;
+    if (overflowed || strides_[i] != expected) return false;
+    overflowed = __builtin_mul_overflow(expected, shape_[i], &expected);
   }
   return true;
 }
