@@ -20,6 +20,11 @@ for s in $STAGES; do
       cmake -S . -B build/release -DCMAKE_BUILD_TYPE=Release -DEIN_WERROR=ON >/dev/null
       cmake --build build/release -j"$JOBS"
       ctest --test-dir build/release -j"$JOBS" --output-on-failure --timeout 600
+      stage "install + find_package(ein) from a downstream project"
+      cmake --install build/release --prefix build/release/prefix >/dev/null
+      cmake -S tests/install -B build/release/consumer -DCMAKE_PREFIX_PATH="$PWD/build/release/prefix" >/dev/null
+      cmake --build build/release/consumer -j"$JOBS" >/dev/null
+      build/release/consumer/consumer
       if [ -x build/release/bench/ein_bench ]; then
         stage "benchmark smoke run (tiny sizes, no timing checks)"
         build/release/bench/ein_bench --smoke
