@@ -97,6 +97,16 @@ TEST(Adversarial, MalformedSubscripts) {
                "contracted extents 2 and 3");
   expect_error(ErrorCode::InvalidArgument,
                [&] { (void)einsum("", std::span<const TensorView>{}); }, "no operands");
+  // Objects that hold no data: refused, never dereferenced.
+  expect_error(ErrorCode::InvalidArgument, [&] { (void)einsum("->", {TensorView()}); },
+               "a default-constructed view");
+  expect_error(ErrorCode::InvalidArgument, [&] { (void)einsum("ij,->ij", {m, Tensor()}); },
+               "an invalid Tensor");
+  expect_error(ErrorCode::InvalidArgument,
+               [&] { einsum_into("ij->ij", Views{m}, TensorView(nullptr, DType::Float64, {2, 2})); },
+               "an out without data");
+  expect_error(ErrorCode::InvalidArgument, [&] { (void)Expression()(Views{m}); },
+               "a default-constructed Expression");
   // 200 000 characters of labels: an error in linear time, not a crash or a hang.
   std::string long_term(200000, 'a');
   expect_error(ErrorCode::ShapeMismatch, one(long_term), "200000 axes for a rank-2 operand");

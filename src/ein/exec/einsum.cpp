@@ -1,6 +1,9 @@
 // The public einsum entry points: einsum, einsum_into, einsum_path, Expression.
 #include "ein/einsum.hpp"
 
+#include <cstdint>
+#include <string>
+
 #include "ein/exec/execute.hpp"
 #include "ein/lowering/layout.hpp"
 #include "ein/lowering/plan.hpp"
@@ -15,7 +18,21 @@ class CompiledPlan {
 
 namespace {
 
+// A default-constructed view (null data, rank 0, one element) would be dereferenced: refuse it.
+void check_data(const TensorView& v, const char* what, std::size_t i) {
+  if (v.data() == nullptr && v.numel() != 0) {
+    throw Error(ErrorCode::InvalidArgument,
+                "einsum: " + std::string(what) + (i == SIZE_MAX ? "" : " " + std::to_string(i)) +
+                    " has no data (a default-constructed view or an invalid Tensor)");
+  }
+}
+
+void check_data(std::span<const TensorView> operands) {
+  for (std::size_t i = 0; i < operands.size(); ++i) check_data(operands[i], "operand", i);
+}
+
 std::vector<OperandSpec> specs_of(std::span<const TensorView> operands) {
+  check_data(operands);
   std::vector<OperandSpec> specs;
   specs.reserve(operands.size());
   for (const auto& v : operands) specs.push_back(OperandSpec::of(v));
@@ -46,6 +63,7 @@ void check_out(const lowering::Plan& plan, const TensorView& out) {
 void run_into(const lowering::Plan& plan, std::span<const TensorView> operands,
               const TensorView& out) {
   check_out(plan, out);
+  check_data(out, "out", SIZE_MAX);
   bool direct = out.dtype() == plan.dtype && out.is_contiguous();
   for (const auto& op : operands) direct = direct && !op.may_overlap(out);
   if (direct) {
@@ -100,19 +118,32 @@ Expression Expression::compile(std::string_view subscripts, std::span<const Oper
   return e;
 }
 
+namespace {
+// A default-constructed Expression has no plan; using it is a caller's mistake, not a crash.
+const lowering::Plan& plan_of(const std::shared_ptr<const CompiledPlan>& p) {
+  if (!p) {
+    throw Error(ErrorCode::InvalidArgument,
+                "Expression: not compiled (use Expression::compile to create one)");
+  }
+  return p->plan;
+}
+}  // namespace
+
 Tensor Expression::operator()(std::span<const TensorView> operands) const {
-  exec::check_operands(plan_->plan, operands);
+  exec::check_operands(plan_of(plan_), operands);
+  check_data(operands);
   return run_fresh(plan_->plan, operands);
 }
 
 void Expression::run(std::span<const TensorView> operands, const TensorView& out) const {
-  exec::check_operands(plan_->plan, operands);
+  exec::check_operands(plan_of(plan_), operands);
+  check_data(operands);
   run_into(plan_->plan, operands, out);
 }
 
-const Shape& Expression::output_shape() const { return plan_->plan.output_shape; }
-DType Expression::output_dtype() const { return plan_->plan.dtype; }
-const PathInfo& Expression::info() const { return plan_->plan.info; }
-std::size_t Expression::workspace_bytes() const { return plan_->plan.workspace_bytes; }
+const Shape& Expression::output_shape() const { return plan_of(plan_).output_shape; }
+DType Expression::output_dtype() const { return plan_of(plan_).dtype; }
+const PathInfo& Expression::info() const { return plan_of(plan_).info; }
+std::size_t Expression::workspace_bytes() const { return plan_of(plan_).workspace_bytes; }
 
 }  // namespace ein
