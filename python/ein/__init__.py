@@ -14,6 +14,8 @@ from ._einsum import einsum, einsum_path
 from ._expression import ContractExpression, contract_expression
 from ._operands import SUPPORTED_DTYPES
 from ._optimize import PATH_NAMES
+from ._nn import __all__ as _NN_NAMES, log_softmax, multi_head_attention, pack, rearrange, reduce, repeat, scaled_dot_product_attention, softmax, unpack  # noqa: E501
+from . import keras
 from ._products import (
     cosine_similarity,
     diagonal,
@@ -50,6 +52,7 @@ __all__ = [
     "PATH_NAMES",
     "clear_plan_cache",
 ]
+__all__ += [*_NN_NAMES, "keras"]
 
 
 def clear_plan_cache() -> None:

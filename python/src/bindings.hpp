@@ -10,5 +10,6 @@ namespace nb = nanobind;
 void bind_einsum(nb::module_& m);
 void bind_expression(nb::module_& m);
 void bind_products(nb::module_& m);
+void bind_nn(nb::module_& m);
 
 }  // namespace ein::python

@@ -36,4 +36,5 @@ NB_MODULE(_ein, m) {
   bind_einsum(m);
   bind_expression(m);
   bind_products(m);
+  bind_nn(m);
 }
