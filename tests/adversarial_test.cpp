@@ -263,6 +263,13 @@ TEST(Adversarial, OutIsUntouchedOnEveryError) {
   support::disarm_allocation_failure();
   EXPECT_TRUE(tensors_equal(alias, alias_before));
 
+  // A broadcast out would take several results per element.
+  Tensor cell = sentinel({1, 4});
+  const TensorView broadcast_out = cell.view().broadcast_to(Shape{2, 4});
+  expect_error(ErrorCode::InvalidArgument, [&] { einsum_into("ij,jk->ik", ab, broadcast_out); },
+               "an out with a zero-stride axis");
+  EXPECT_TRUE(tensors_equal(cell, sentinel({1, 4})));
+
   // A compiled Expression checks its operands before writing.
   const std::vector<OperandSpec> specs{OperandSpec::of(a), OperandSpec::of(b)};
   const Expression e = Expression::compile("ij,jk->ik", specs);

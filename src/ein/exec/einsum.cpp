@@ -52,6 +52,16 @@ void check_out(const lowering::Plan& plan, const TensorView& out) {
                                               ", the result has shape " +
                                               shape_to_string(plan.output_shape));
   }
+  // A broadcast out (stride 0 on an axis of extent > 1) would receive several results in one
+  // element, from several threads at once; NumPy refuses such outputs as read-only.
+  for (int ax = 0; ax < out.rank(); ++ax) {
+    if (out.shape()[ax] > 1 && out.strides()[ax] == 0) {
+      throw Error(ErrorCode::InvalidArgument,
+                  "einsum: out axis " + std::to_string(ax) +
+                      " is broadcast (stride 0 over extent " + std::to_string(out.shape()[ax]) +
+                      "); out must have one element per result");
+    }
+  }
   if (!can_cast_safely(plan.dtype, out.dtype())) {
     throw Error(ErrorCode::DTypeMismatch,
                 "einsum: cannot cast the result from dtype('" + std::string(dtype_name(plan.dtype)) +
