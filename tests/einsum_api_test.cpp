@@ -114,6 +114,11 @@ TEST(EinsumApi, ZeroSizeExtents) {
   EXPECT_EQ(r.shape(), (Shape{3, 2}));
   EXPECT_TRUE(tensors_equal(r, Tensor::zeros(DType::Float64, {3, 2})));
   EXPECT_EQ(einsum("ij->ji", {a}).shape(), (Shape{0, 3}));
+  // NumPy gives empty arrays zero strides; such an out is fine (nothing to write).
+  double none = 0;
+  TensorView empty_out(&none, DType::Float64, {3, 0}, {0, 0});
+  einsum_into("ij,jk->ik", std::vector<TensorView>{a, Tensor::zeros(DType::Float64, {0, 0})},
+              empty_out);
 }
 
 TEST(EinsumApi, CompiledExpressionRunsManyTimes) {
