@@ -124,8 +124,8 @@ bool build_case(FuzzedDataProvider& in, Case& c) {
       used[static_cast<std::size_t>(l)] = true;
       term += kLetters[l];
       // Extent 1 broadcasts against the label's extent (except inside a diagonal: keep it).
-      const bool broadcast = in.ConsumeIntegralInRange(0, 9) == 0 &&
-                             term.find(kLetters[l]) == term.size() - 1;
+      const bool broadcast =
+          in.ConsumeIntegralInRange(0, 9) == 0 && term.find(kLetters[l]) == term.size() - 1;
       shape.push_back(broadcast ? 1 : extents[l]);
     }
     if (ellipsis) {
@@ -141,8 +141,8 @@ bool build_case(FuzzedDataProvider& in, Case& c) {
                    ell_shape.end());
     }
     c.subscripts += (i ? "," : "") + term;
-    c.operands.push_back(make_operand(in, dtypes[static_cast<std::size_t>(i)], shape, extreme,
-                                      c.specials));
+    c.operands.push_back(
+        make_operand(in, dtypes[static_cast<std::size_t>(i)], shape, extreme, c.specials));
   }
   if (in.ConsumeBool()) {  // explicit output: some used letters in some order, '...' kept
     std::vector<std::string> tokens;
@@ -191,7 +191,8 @@ void compare(const Tensor& got, const Tensor& want, const Case& c, const char* w
     const T* gp = static_cast<const T*>(g.data());
     const T* wp = static_cast<const T*>(w.data());
     for (Index i = 0; i < w.numel(); ++i) {
-      if (!same(gp[i], wp[i], c.specials)) fail("element " + std::to_string(i) + " differs: " + where);
+      if (!same(gp[i], wp[i], c.specials))
+        fail("element " + std::to_string(i) + " differs: " + where);
     }
   });
 }

@@ -85,8 +85,7 @@ void run(const std::uint8_t* data, std::size_t size) {
       }
       check(info.optimized_flops <= alt.optimized_flops * (1 + 1e-12),
             std::string("'optimal' costs more than '") + other + "': " +
-                std::to_string(info.optimized_flops) + " > " +
-                std::to_string(alt.optimized_flops));
+                std::to_string(info.optimized_flops) + " > " + std::to_string(alt.optimized_flops));
     }
   }
 }

@@ -84,29 +84,44 @@ TEST(Adversarial, MalformedSubscripts) {
   expect_error(ErrorCode::ParseError, one("ij->j->i"), "two arrows");
   expect_error(ErrorCode::ParseError, one("i1"), "a digit label");
   expect_error(ErrorCode::ParseError, one("ij-"), "a lone '-'");
-  expect_error(ErrorCode::InvalidArgument, [&] { (void)einsum("ij,jk", {m}); },
-               "two terms, one operand");
-  expect_error(ErrorCode::ShapeMismatch, [&] { (void)einsum("ij", {r3}); }, "rank 3 for 'ij'");
-  expect_error(ErrorCode::ShapeMismatch,
-               [&] { (void)einsum("ii", {Tensor::zeros(DType::Float64, {2, 3})}); },
-               "a diagonal of a non-square matrix");
-  expect_error(ErrorCode::ShapeMismatch,
-               [&] {
-                 (void)einsum("ij,jk->ik", {m, Tensor::zeros(DType::Float64, {3, 2})});
-               },
-               "contracted extents 2 and 3");
-  expect_error(ErrorCode::InvalidArgument,
-               [&] { (void)einsum("", std::span<const TensorView>{}); }, "no operands");
+  expect_error(
+      ErrorCode::InvalidArgument, [&] { (void)einsum("ij,jk", {m}); }, "two terms, one operand");
+  expect_error(
+      ErrorCode::ShapeMismatch, [&] { (void)einsum("ij", {r3}); }, "rank 3 for 'ij'");
+  expect_error(
+      ErrorCode::ShapeMismatch,
+      [&] {
+        (void)einsum("ii", {Tensor::zeros(DType::Float64, {2, 3})});
+      },
+      "a diagonal of a non-square matrix");
+  expect_error(
+      ErrorCode::ShapeMismatch,
+      [&] {
+        (void)einsum("ij,jk->ik", {m, Tensor::zeros(DType::Float64, {3, 2})});
+      },
+      "contracted extents 2 and 3");
+  expect_error(
+      ErrorCode::InvalidArgument, [&] { (void)einsum("", std::span<const TensorView>{}); },
+      "no operands");
   // Objects that hold no data: refused, never dereferenced.
-  expect_error(ErrorCode::InvalidArgument, [&] { (void)einsum("->", {TensorView()}); },
-               "a default-constructed view");
-  expect_error(ErrorCode::InvalidArgument, [&] { (void)einsum("ij,->ij", {m, Tensor()}); },
-               "an invalid Tensor");
-  expect_error(ErrorCode::InvalidArgument,
-               [&] { einsum_into("ij->ij", Views{m}, TensorView(nullptr, DType::Float64, {2, 2})); },
-               "an out without data");
-  expect_error(ErrorCode::InvalidArgument, [&] { (void)Expression()(Views{m}); },
-               "a default-constructed Expression");
+  expect_error(
+      ErrorCode::InvalidArgument, [&] { (void)einsum("->", {TensorView()}); },
+      "a default-constructed view");
+  expect_error(
+      ErrorCode::InvalidArgument,
+      [&] {
+        (void)einsum("ij,->ij", {m, Tensor()});
+      },
+      "an invalid Tensor");
+  expect_error(
+      ErrorCode::InvalidArgument,
+      [&] {
+        einsum_into("ij->ij", Views{m}, TensorView(nullptr, DType::Float64, {2, 2}));
+      },
+      "an out without data");
+  expect_error(
+      ErrorCode::InvalidArgument, [&] { (void)Expression()(Views{m}); },
+      "a default-constructed Expression");
   // 200 000 characters of labels: an error in linear time, not a crash or a hang.
   std::string long_term(200000, 'a');
   expect_error(ErrorCode::ShapeMismatch, one(long_term), "200000 axes for a rank-2 operand");
@@ -125,23 +140,36 @@ TEST(Adversarial, UnusualButValidSubscripts) {
 
 TEST(Adversarial, ViewAndTensorSizesAreChecked) {
   double x = 0;
-  expect_error(ErrorCode::Overflow, [] { (void)Tensor::empty(DType::Float64, {k2to32, k2to32}); },
-               "2^64 elements");
-  expect_error(ErrorCode::Overflow,
-               [] { (void)Tensor::empty(DType::Complex128, {Index{1} << 60}); },
-               "2^60 elements of 16 bytes");
-  expect_error(ErrorCode::ShapeMismatch, [] { (void)Tensor::empty(DType::Float64, {2, -1}); },
-               "a negative extent");
-  expect_error(ErrorCode::Overflow,
-               [&] { (void)TensorView(&x, DType::Float64, {3}, {INT64_MAX / 2}); },
-               "a stride whose reach overflows");
-  expect_error(ErrorCode::Overflow, [&] { (void)TensorView(&x, DType::Float64, {2}, {INT64_MIN}); },
-               "stride INT64_MIN");
-  expect_error(ErrorCode::Overflow,
-               [&] { (void)TensorView(&x, DType::Bool, {2, 2}, {INT64_MAX / 2, INT64_MAX / 2 + 1}); },
-               "a byte span of exactly INT64_MAX + 1");
-  expect_error(ErrorCode::ShapeMismatch, [&] { (void)TensorView(&x, DType::Float64, {2}, {}); },
-               "rank of strides differs");
+  expect_error(
+      ErrorCode::Overflow,
+      [] {
+        (void)Tensor::empty(DType::Float64, {k2to32, k2to32});
+      },
+      "2^64 elements");
+  expect_error(
+      ErrorCode::Overflow, [] { (void)Tensor::empty(DType::Complex128, {Index{1} << 60}); },
+      "2^60 elements of 16 bytes");
+  expect_error(
+      ErrorCode::ShapeMismatch,
+      [] {
+        (void)Tensor::empty(DType::Float64, {2, -1});
+      },
+      "a negative extent");
+  expect_error(
+      ErrorCode::Overflow, [&] { (void)TensorView(&x, DType::Float64, {3}, {INT64_MAX / 2}); },
+      "a stride whose reach overflows");
+  expect_error(
+      ErrorCode::Overflow, [&] { (void)TensorView(&x, DType::Float64, {2}, {INT64_MIN}); },
+      "stride INT64_MIN");
+  expect_error(
+      ErrorCode::Overflow,
+      [&] {
+        (void)TensorView(&x, DType::Bool, {2, 2}, {INT64_MAX / 2, INT64_MAX / 2 + 1});
+      },
+      "a byte span of exactly INT64_MAX + 1");
+  expect_error(
+      ErrorCode::ShapeMismatch, [&] { (void)TensorView(&x, DType::Float64, {2}, {}); },
+      "rank of strides differs");
 
   // Empty views whose other extents multiply past 64 bits are valid and have 0 elements.
   const TensorView e(&x, DType::Float64, {Index{1} << 40, Index{1} << 40, 0}, {0, 0, 0});
@@ -159,13 +187,16 @@ TEST(Adversarial, ViewTransformsAtTheLimits) {
   EXPECT_EQ(a.slice(0, 3, 10, INT64_MAX).item<double>(), 3.0);
   EXPECT_EQ(a.slice(0, 9, -11, INT64_MIN).shape(), Shape{1});
   EXPECT_EQ(a.slice(0, 9, -11, INT64_MIN).item<double>(), 9.0);
-  expect_error(ErrorCode::InvalidArgument, [&] { (void)a.slice(0, 0, 10, 0); }, "step 0");
+  expect_error(
+      ErrorCode::InvalidArgument, [&] { (void)a.slice(0, 0, 10, 0); }, "step 0");
   // Extent-1 axes may carry any stride; their diagonal must not add them up.
   double x = 7;
   const TensorView one(&x, DType::Float64, {1, 1}, {INT64_MAX, INT64_MAX});
   EXPECT_EQ(one.diagonal().shape(), Shape{1});
-  expect_error(ErrorCode::AxisError, [&] { (void)a.select(0, 10); }, "index 10 of 10");
-  expect_error(ErrorCode::AxisError, [&] { (void)a.view().permute({1}); }, "axis 1 of rank 1");
+  expect_error(
+      ErrorCode::AxisError, [&] { (void)a.select(0, 10); }, "index 10 of 10");
+  expect_error(
+      ErrorCode::AxisError, [&] { (void)a.view().permute({1}); }, "axis 1 of rank 1");
 }
 
 TEST(Adversarial, HugeLogicalShapesFailBeforeAllocating) {
@@ -174,20 +205,28 @@ TEST(Adversarial, HugeLogicalShapesFailBeforeAllocating) {
   // Every allocation fails from here: an Overflow (not OutOfMemory) proves that the size check
   // comes before any allocation.
   support::fail_allocation_after(0);
-  expect_error(ErrorCode::Overflow, [&] { (void)einsum("i,j->ij", {i, i}); },
-               "an outer product of 2^64 elements");
+  expect_error(
+      ErrorCode::Overflow,
+      [&] {
+        (void)einsum("i,j->ij", {i, i});
+      },
+      "an outer product of 2^64 elements");
   const std::vector<OperandSpec> specs{OperandSpec::of(i), OperandSpec::of(i)};
-  expect_error(ErrorCode::Overflow, [&] { (void)Expression::compile("i,j->ij", specs); },
-               "compiling the same");
+  expect_error(
+      ErrorCode::Overflow, [&] { (void)Expression::compile("i,j->ij", specs); },
+      "compiling the same");
   // Every operand has 2^48 elements and the output is a scalar, but the path's first
   // intermediate ik has 2^64.
   const TensorView tall = broadcast_scalar({k2to32, Index{1} << 16});
   const TensorView wide = broadcast_scalar({Index{1} << 16, k2to32});
   EinsumOptions left_to_right;
   left_to_right.path = {{0, 1}, {0, 1}, {0, 1}};
-  expect_error(ErrorCode::Overflow,
-               [&] { (void)einsum("ij,jk,kl,li->", {tall, wide, tall, wide}, left_to_right); },
-               "an intermediate of 2^64 elements");
+  expect_error(
+      ErrorCode::Overflow,
+      [&] {
+        (void)einsum("ij,jk,kl,li->", {tall, wide, tall, wide}, left_to_right);
+      },
+      "an intermediate of 2^64 elements");
   // 2^61 output elements fit in int64, their bytes do not: every path finder must refuse at
   // compile time (found by fuzz_path: some paths wrote the output directly and compiled).
   const TensorView e20 = broadcast_scalar({Index{1} << 20});
@@ -197,13 +236,17 @@ TEST(Adversarial, HugeLogicalShapesFailBeforeAllocating) {
   for (const char* finder : {"optimal", "greedy", "none"}) {
     EinsumOptions o;
     o.optimize = finder;
-    expect_error(ErrorCode::Overflow, [&] { (void)Expression::compile("i,j,k->ijk", outer3, o); },
-                 std::string("a 2^64-byte output, optimize=") + finder);
+    expect_error(
+        ErrorCode::Overflow, [&] { (void)Expression::compile("i,j,k->ijk", outer3, o); },
+        std::string("a 2^64-byte output, optimize=") + finder);
   }
   // Each operand's own element count already overflows.
-  expect_error(ErrorCode::Overflow,
-               [&] { (void)einsum("ijk->", {broadcast_scalar({k2to32, k2to32, 2})}); },
-               "an operand of 2^65 elements");
+  expect_error(
+      ErrorCode::Overflow,
+      [&] {
+        (void)einsum("ijk->", {broadcast_scalar({k2to32, k2to32, 2})});
+      },
+      "an operand of 2^65 elements");
 
   // Planning allocates no tensors: huge but representable shapes get a path and costs (still
   // with every allocation failing)...
@@ -216,8 +259,9 @@ TEST(Adversarial, HugeLogicalShapesFailBeforeAllocating) {
   // ... but a 2^62-element float64 output has no byte size.
   const TensorView huge = broadcast_scalar({Index{1} << 31, Index{1} << 31});
   const std::vector<OperandSpec> huge_gemm{OperandSpec::of(huge), OperandSpec::of(huge)};
-  expect_error(ErrorCode::Overflow, [&] { (void)einsum_path("ij,jk->ik", huge_gemm); },
-               "a 2^62-element float64 result");
+  expect_error(
+      ErrorCode::Overflow, [&] { (void)einsum_path("ij,jk->ik", huge_gemm); },
+      "a 2^62-element float64 result");
   support::disarm_allocation_failure();
 }
 
@@ -234,51 +278,78 @@ TEST(Adversarial, OutIsUntouchedOnEveryError) {
     expect_error(code, f, what);
     EXPECT_TRUE(tensors_equal(out, before)) << what;
   };
-  untouched(ErrorCode::ParseError, [&] { einsum_into("ij,jk->ik->", ab, out); }, "bad subscripts");
-  untouched(ErrorCode::ShapeMismatch, [&] { einsum_into("ij,jk->ki", ab, out); }, "out transposed");
-  untouched(ErrorCode::ShapeMismatch, [&] { einsum_into("ij,kj->ik", ab, out); }, "j mismatch");
+  untouched(
+      ErrorCode::ParseError, [&] { einsum_into("ij,jk->ik->", ab, out); }, "bad subscripts");
+  untouched(
+      ErrorCode::ShapeMismatch, [&] { einsum_into("ij,jk->ki", ab, out); }, "out transposed");
+  untouched(
+      ErrorCode::ShapeMismatch, [&] { einsum_into("ij,kj->ik", ab, out); }, "j mismatch");
   Tensor f32 = Tensor::zeros(DType::Float32, {2, 4});
-  expect_error(ErrorCode::DTypeMismatch, [&] { einsum_into("ij,jk->ik", ab, f32); },
-               "float64 into float32 (unsafe)");
+  expect_error(
+      ErrorCode::DTypeMismatch, [&] { einsum_into("ij,jk->ik", ab, f32); },
+      "float64 into float32 (unsafe)");
   EXPECT_TRUE(tensors_equal(f32, Tensor::zeros(DType::Float32, {2, 4})));
   EinsumOptions o;
   o.path = {{0, 2}};
-  untouched(ErrorCode::InvalidArgument, [&] { einsum_into("ij,jk->ik", ab, out, o); },
-            "a path naming operand 2 of 2");
+  untouched(
+      ErrorCode::InvalidArgument, [&] { einsum_into("ij,jk->ik", ab, out, o); },
+      "a path naming operand 2 of 2");
   o = {};
   o.optimize = "fastest";
-  untouched(ErrorCode::InvalidArgument, [&] { einsum_into("ij,jk->ik", ab, out, o); },
-            "an unknown path finder");
+  untouched(
+      ErrorCode::InvalidArgument, [&] { einsum_into("ij,jk->ik", ab, out, o); },
+      "an unknown path finder");
   o = {};
   o.dtype = DType::Int32;
-  untouched(ErrorCode::DTypeMismatch, [&] { einsum_into("ij,jk->ik", ab, out, o); },
-            "dtype=int32 for float64 operands");
+  untouched(
+      ErrorCode::DTypeMismatch, [&] { einsum_into("ij,jk->ik", ab, out, o); },
+      "dtype=int32 for float64 operands");
   // out aliases an input, so ein computes aside first; that allocation fails.
   Tensor alias = sentinel({3, 4});
   const Tensor alias_before = alias.copy();
   support::fail_allocation_after(0);
-  expect_error(ErrorCode::OutOfMemory,
-               [&] { einsum_into("ij,jk->jk", Views{a, alias}, alias); },
-               "the temporary for an aliased out");
+  expect_error(
+      ErrorCode::OutOfMemory,
+      [&] {
+        einsum_into("ij,jk->jk", Views{a, alias}, alias);
+      },
+      "the temporary for an aliased out");
   support::disarm_allocation_failure();
   EXPECT_TRUE(tensors_equal(alias, alias_before));
 
   // A broadcast out would take several results per element.
   Tensor cell = sentinel({1, 4});
   const TensorView broadcast_out = cell.view().broadcast_to(Shape{2, 4});
-  expect_error(ErrorCode::InvalidArgument, [&] { einsum_into("ij,jk->ik", ab, broadcast_out); },
-               "an out with a zero-stride axis");
+  expect_error(
+      ErrorCode::InvalidArgument, [&] { einsum_into("ij,jk->ik", ab, broadcast_out); },
+      "an out with a zero-stride axis");
   EXPECT_TRUE(tensors_equal(cell, sentinel({1, 4})));
 
   // A compiled Expression checks its operands before writing.
   const std::vector<OperandSpec> specs{OperandSpec::of(a), OperandSpec::of(b)};
   const Expression e = Expression::compile("ij,jk->ik", specs);
-  untouched(ErrorCode::InvalidArgument, [&] { e.run(Views{a}, out); }, "one operand of two");
+  untouched(
+      ErrorCode::InvalidArgument, [&] { e.run(Views{a}, out); }, "one operand of two");
   const Tensor bt = b.transpose().copy().transpose();  // same shape, Fortran strides
-  untouched(ErrorCode::ShapeMismatch, [&] { e.run(Views{a, bt}, out); }, "other strides");
-  untouched(ErrorCode::ShapeMismatch, [&] { e.run(Views{a, a}, out); }, "other shape");
+  untouched(
+      ErrorCode::ShapeMismatch,
+      [&] {
+        e.run(Views{a, bt}, out);
+      },
+      "other strides");
+  untouched(
+      ErrorCode::ShapeMismatch,
+      [&] {
+        e.run(Views{a, a}, out);
+      },
+      "other shape");
   const Tensor bi = b.astype(DType::Int64);
-  untouched(ErrorCode::ShapeMismatch, [&] { e.run(Views{a, bi}, out); }, "other dtype");
+  untouched(
+      ErrorCode::ShapeMismatch,
+      [&] {
+        e.run(Views{a, bi}, out);
+      },
+      "other dtype");
   e.run(ab, out);  // and the right call works
   EXPECT_TRUE(tensors_equal(out, reference_einsum("ij,jk->ik", {a, b})));
 }
@@ -361,8 +432,8 @@ TEST(Adversarial, NaNAndInfPropagate) {
   // beta = 0: out's old contents (NaN) are never read.
   Tensor out = sentinel({64, 64});
   static_cast<double*>(out.data())[0] = kNaN;
-  einsum_into("ij,jk->ik", Views{Tensor::ones(DType::Float64, {64, 64}),
-                                 Tensor::ones(DType::Float64, {64, 64})},
+  einsum_into("ij,jk->ik",
+              Views{Tensor::ones(DType::Float64, {64, 64}), Tensor::ones(DType::Float64, {64, 64})},
               out);
   for (double y : out.to_vector<double>()) EXPECT_EQ(y, 64.0);
 
@@ -375,8 +446,8 @@ TEST(Adversarial, NaNAndInfPropagate) {
   EXPECT_EQ(bc.at<complex128>({0, 0, 0}), complex128(0, 0));
 
   // An empty contracted label: the sum of nothing is 0, even next to NaN operands (NumPy).
-  const Tensor e = einsum("ij,jk->ik", {Tensor::zeros(DType::Float64, {2, 0}),
-                                        Tensor::zeros(DType::Float64, {0, 3})});
+  const Tensor e = einsum(
+      "ij,jk->ik", {Tensor::zeros(DType::Float64, {2, 0}), Tensor::zeros(DType::Float64, {0, 3})});
   EXPECT_TRUE(tensors_equal(e, Tensor::zeros(DType::Float64, {2, 3})));
 }
 
@@ -414,9 +485,9 @@ TEST(Adversarial, IntegerWrapAround) {
       }
     });
     for (const char* eq : {"ij,jk->ik", "ij,jk->", "ij->i", "ij->j", "ij,ij->i"}) {
-      const Views ops = std::string(eq).find("ij,ij") == 0 ? Views{a, a}
+      const Views ops = std::string(eq).find("ij,ij") == 0               ? Views{a, a}
                         : std::string(eq).find(',') == std::string::npos ? Views{a}
-                                                                          : Views{a, b};
+                                                                         : Views{a, b};
       EXPECT_TRUE(tensors_equal(einsum(eq, ops), reference_einsum(eq, ops)))
           << eq << " " << dtype_name(dt);
     }
@@ -460,11 +531,13 @@ TEST(Adversarial, AllocationFailureGivesOutOfMemoryAndLeaksNothing) {
   EXPECT_TRUE(tensors_equal(einsum(eq, ops), want));
 
   support::fail_allocation_after(0);
-  expect_error(ErrorCode::OutOfMemory, [] { (void)Tensor::zeros(DType::Int64, {3}); },
-               "Tensor::zeros");
-  expect_error(ErrorCode::OutOfMemory, [&] { (void)a.copy(); }, "Tensor::copy");
+  expect_error(
+      ErrorCode::OutOfMemory, [] { (void)Tensor::zeros(DType::Int64, {3}); }, "Tensor::zeros");
+  expect_error(
+      ErrorCode::OutOfMemory, [&] { (void)a.copy(); }, "Tensor::copy");
   const std::vector<std::byte> file = write_npy(c);
-  expect_error(ErrorCode::OutOfMemory, [&] { (void)read_npy(file); }, "read_npy's data");
+  expect_error(
+      ErrorCode::OutOfMemory, [&] { (void)read_npy(file); }, "read_npy's data");
   support::disarm_allocation_failure();
   EXPECT_TRUE(tensors_equal(read_npy(file), c));
 }
@@ -497,10 +570,10 @@ TEST(Adversarial, HostileNpyFiles) {
   expect_error(ErrorCode::IoError,
                load("{'descr': '<f8', 'fortran_order': False, 'shape': (1000000000000,), }", 64),
                "a shape far larger than the file");
-  expect_error(ErrorCode::IoError,
-               load("{'descr': '<f8', 'fortran_order': False, 'shape': (4294967296, 4294967296), }",
-                    0),
-               "a shape whose byte size overflows");
+  expect_error(
+      ErrorCode::IoError,
+      load("{'descr': '<f8', 'fortran_order': False, 'shape': (4294967296, 4294967296), }", 0),
+      "a shape whose byte size overflows");
   expect_error(ErrorCode::IoError,
                load("{'descr': '<f8', 'fortran_order': False, 'shape': (0, 1099511627776, "
                     "1099511627776), }",
@@ -520,10 +593,10 @@ TEST(Adversarial, HostileNpyFiles) {
                load("{'descr': '<f8', 'fortran_order': False, 'shape': (2,), 'x': 1}", 16),
                "an unknown key");
   expect_error(ErrorCode::IoError, load("{'descr': '<f8', 'shape': (2,), }", 16), "a missing key");
-  expect_error(ErrorCode::IoError, [] { (void)read_npy(std::span<const std::byte>{}); },
-               "an empty file");
-  expect_error(ErrorCode::IoError, [] { (void)load_npy("/nonexistent/dir/x.npy"); },
-               "a missing file");
+  expect_error(
+      ErrorCode::IoError, [] { (void)read_npy(std::span<const std::byte>{}); }, "an empty file");
+  expect_error(
+      ErrorCode::IoError, [] { (void)load_npy("/nonexistent/dir/x.npy"); }, "a missing file");
 
   // Valid but odd: an empty bool array whose other extents multiply to 2^60 bytes.
   const Tensor e = read_npy(npy_with_header(
@@ -537,18 +610,20 @@ TEST(Adversarial, HostileNpyFiles) {
 
   // A zip file that is not an archive, and an archive whose member fails its CRC.
   const auto dir = std::filesystem::temp_directory_path();
-  const auto junk = dir / ("ein_adversarial_" + std::to_string(::testing::UnitTest::GetInstance()
-                                                                   ->random_seed()) +
-                           ".npz");
+  const auto junk =
+      dir / ("ein_adversarial_" +
+             std::to_string(::testing::UnitTest::GetInstance()->random_seed()) + ".npz");
   { std::ofstream(junk, std::ios::binary) << "PK\x05\x06 not really a zip"; }
-  expect_error(ErrorCode::IoError, [&] { (void)load_npz(junk); }, "a truncated zip");
+  expect_error(
+      ErrorCode::IoError, [&] { (void)load_npz(junk); }, "a truncated zip");
   save_npz(junk, {{"a", Tensor::arange(64, DType::Int64)}});
   {
     std::fstream f(junk, std::ios::binary | std::ios::in | std::ios::out);
     f.seekp(200);  // inside member a's data
     f.put('\x7f');
   }
-  expect_error(ErrorCode::IoError, [&] { (void)load_npz(junk); }, "a corrupted member");
+  expect_error(
+      ErrorCode::IoError, [&] { (void)load_npz(junk); }, "a corrupted member");
   std::filesystem::remove(junk);
 }
 

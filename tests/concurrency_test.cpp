@@ -79,8 +79,8 @@ TEST(Concurrency, OneExpressionManyThreads) {
         const std::vector<TensorView> views(inputs[t].begin(), inputs[t].end());
         want[t] = e(views);  // single-threaded result: the runs below must match it bit for bit
         if (t == 0) {
-          EXPECT_TRUE(test::tensors_close(want[t], test::reference_einsum(sc.subscripts, views),
-                                          128));
+          EXPECT_TRUE(
+              test::tensors_close(want[t], test::reference_einsum(sc.subscripts, views), 128));
         }
       }
       std::vector<int> mismatches(kThreads, 0);
@@ -195,9 +195,14 @@ TEST(Concurrency, ThreadPoolSharedByCallers) {
   run_threads(kThreads, [&](int t) {
     for (int iter = 0; iter < 3; ++iter) {
       switch ((t + iter) % 3) {
-        case 0: mismatches[t] += !same(einsum("ijk->kji", {a}, four), want_perm); break;
-        case 1: mismatches[t] += !same(einsum("ijk->j", {a}, four), want_sum); break;
-        default: mismatches[t] += !same(einsum("ij,jk->ik", {b, c}, four), want_int);
+        case 0:
+          mismatches[t] += !same(einsum("ijk->kji", {a}, four), want_perm);
+          break;
+        case 1:
+          mismatches[t] += !same(einsum("ijk->j", {a}, four), want_sum);
+          break;
+        default:
+          mismatches[t] += !same(einsum("ij,jk->ik", {b, c}, four), want_int);
       }
     }
   });

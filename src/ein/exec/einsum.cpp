@@ -57,10 +57,10 @@ void check_out(const lowering::Plan& plan, const TensorView& out) {
   // An empty out has no elements to collide (NumPy gives empty arrays zero strides).
   for (int ax = 0; ax < out.rank() && out.numel() > 0; ++ax) {
     if (out.shape()[ax] > 1 && out.strides()[ax] == 0) {
-      throw Error(ErrorCode::InvalidArgument,
-                  "einsum: out axis " + std::to_string(ax) +
-                      " is broadcast (stride 0 over extent " + std::to_string(out.shape()[ax]) +
-                      "); out must have one element per result");
+      throw Error(ErrorCode::InvalidArgument, "einsum: out axis " + std::to_string(ax) +
+                                                  " is broadcast (stride 0 over extent " +
+                                                  std::to_string(out.shape()[ax]) +
+                                                  "); out must have one element per result");
     }
   }
   if (!can_cast_safely(plan.dtype, out.dtype())) {

@@ -20,9 +20,8 @@ std::shared_ptr<void> allocate_storage(DType dtype, Index numel) {
   // 64-byte alignment: a cache line and an AVX-512 register. Rounding up must not overflow.
   if (bytes > INT64_MAX - 63) throw out_of_memory();
   const auto rounded = static_cast<std::size_t>((bytes + 63) / 64 * 64);
-  void* p = support::should_fail_allocation()
-                ? nullptr
-                : std::aligned_alloc(64, rounded == 0 ? 64 : rounded);
+  void* p = support::should_fail_allocation() ? nullptr
+                                              : std::aligned_alloc(64, rounded == 0 ? 64 : rounded);
   if (p == nullptr) throw out_of_memory();
   try {
     // The control block is a second allocation; if it fails, shared_ptr frees p itself.
