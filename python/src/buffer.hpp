@@ -12,6 +12,7 @@
 #include <array>
 #include <optional>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "ein/tensor.hpp"
@@ -74,6 +75,19 @@ class HeldOperands {
   std::vector<TensorView> heap_views_;
   HeldBuffer* buffers_;
   TensorView* views_;
+};
+
+// One read-only operand viewed for the duration of a call; TypeError naming the function and
+// argument when the object cannot be viewed.
+struct Held {
+  HeldBuffer buffer;
+  TensorView view;
+  Held(nanobind::handle obj, const char* function, const char* name) {
+    if (const char* why = buffer.acquire(obj.ptr(), false, view)) {
+      throw nanobind::type_error(
+          (std::string(function) + ": " + name + " cannot be used: " + why).c_str());
+    }
+  }
 };
 
 }  // namespace ein::python

@@ -16,18 +16,6 @@
 namespace ein::python {
 namespace {
 
-// One operand viewed for the duration of a call.
-struct Held {
-  HeldBuffer buffer;
-  TensorView view;
-  Held(nb::handle obj, const char* function, const char* name) {
-    if (const char* why = buffer.acquire(obj.ptr(), false, view)) {
-      throw nb::type_error(
-          (std::string(function) + ": " + name + " cannot be used: " + why).c_str());
-    }
-  }
-};
-
 template <class F>
 nb::object binary(nb::handle a, nb::handle b, const char* name, F&& f) {
   Held ha(a, name, "a");
