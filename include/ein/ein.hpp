@@ -1,6 +1,7 @@
 // Umbrella header.
 #pragma once
 
+#include "ein/beyond.hpp"
 #include "ein/dtype.hpp"
 #include "ein/einsum.hpp"
 #include "ein/error.hpp"

@@ -31,7 +31,10 @@ struct AxisSource {
 // Builds the ParsedExpression step by step; every check throws with a caret into s.text.
 class Resolver {
  public:
-  Resolver(const Subscripts& s, std::span<const Shape> shapes) : s_(s), shapes_(shapes) {}
+  // `names` empty: keys are letters (NumPy's grammar); else names[key] spells label `key`.
+  Resolver(const Subscripts& s, std::span<const Shape> shapes,
+           std::span<const std::string> names = {})
+      : s_(s), shapes_(shapes), names_(names) {}
 
   ParsedExpression run() {
     check_operand_count();
@@ -48,6 +51,11 @@ class Resolver {
  private:
   [[noreturn]] void fail(ErrorCode code, const std::string& what, std::size_t pos) const {
     fail_at(code, what, s_.text, pos);
+  }
+
+  [[nodiscard]] std::string quoted(int key) const {
+    if (names_.empty()) return quoted_key(key);
+    return "'" + names_[static_cast<std::size_t>(key)] + "'";
   }
 
   void check_operand_count() const {
@@ -72,12 +80,12 @@ class Resolver {
     for (const Token& t : s_.output->tokens) {
       if (t.key == kEllipsisKey) continue;
       if (seen[t.key]) {
-        fail(ErrorCode::ParseError, "output label " + quoted_key(t.key) + " appears twice", t.pos);
+        fail(ErrorCode::ParseError, "output label " + quoted(t.key) + " appears twice", t.pos);
       }
       seen[t.key] = true;
       if (!in_inputs.count(t.key)) {
         fail(ErrorCode::ParseError,
-             "output label " + quoted_key(t.key) + " does not appear in any input term", t.pos);
+             "output label " + quoted(t.key) + " does not appear in any input term", t.pos);
       }
     }
   }
@@ -193,7 +201,7 @@ class Resolver {
 
   [[noreturn]] void fail_repeat(int label, const AxisSource& first, const AxisSource& second) {
     fail(ErrorCode::ShapeMismatch,
-         "label " + quoted_key(label_keys_[label]) + " repeats in operand " +
+         "label " + quoted(label_keys_[label]) + " repeats in operand " +
              std::to_string(second.operand) +
              " with different extents: " + std::to_string(first.extent) + " at axis " +
              std::to_string(first.axis) + " but " + std::to_string(second.extent) + " at axis " +
@@ -208,7 +216,7 @@ class Resolver {
     };
     const std::string subject = label_keys_[label] == kEllipsisKey
                                     ? std::string("the '...' axes do not broadcast: an axis has")
-                                    : "label " + quoted_key(label_keys_[label]) + " has extent";
+                                    : "label " + quoted(label_keys_[label]) + " has extent";
     fail(ErrorCode::ShapeMismatch,
          subject + " " + where(first) + " but " + where(second) + " (extents must be equal or 1)",
          second.pos);
@@ -233,6 +241,7 @@ class Resolver {
   }
 
   void name_labels() {
+    if (!names_.empty()) return name_keyed_labels();
     p_.label_names.resize(p_.num_labels);
     p_.label_chars.resize(p_.num_labels);
     std::string spare;  // letters no named label uses, upper-case first, then digits
@@ -251,8 +260,43 @@ class Resolver {
     }
   }
 
+  // Keyed labels are named by names_; their report chars are their own letter when a name is a
+  // single letter no other label claims, else spare letters (then digits, then '?').
+  void name_keyed_labels() {
+    p_.label_names.resize(p_.num_labels);
+    p_.label_chars.assign(p_.num_labels, '\0');
+    std::string taken;
+    for (int label = 0; label < p_.num_labels; ++label) {
+      const int key = label_keys_[label];
+      const std::string name =
+          key == kEllipsisKey ? std::string() : names_[static_cast<std::size_t>(key)];
+      if (key == kEllipsisKey) {
+        const auto d = std::find(ellipsis_labels_.begin(), ellipsis_labels_.end(), label) -
+                       ellipsis_labels_.begin();
+        p_.label_names[label] = "..." + std::to_string(d);
+      } else {
+        p_.label_names[label] = name;
+      }
+      if (name.size() == 1 && detail::is_label_char(name[0]) &&
+          taken.find(name[0]) == std::string::npos) {
+        p_.label_chars[label] = name[0];
+        taken += name[0];
+      }
+    }
+    std::string spare;
+    for (char c = 'A'; c <= 'Z'; ++c) spare += c;
+    for (char c = 'a'; c <= 'z'; ++c) spare += c;
+    for (char c = '0'; c <= '9'; ++c) spare += c;
+    std::erase_if(spare, [&](char c) { return taken.find(c) != std::string::npos; });
+    std::size_t next = 0;
+    for (char& c : p_.label_chars) {
+      if (c == '\0') c = next < spare.size() ? spare[next++] : '?';
+    }
+  }
+
   const Subscripts& s_;
   std::span<const Shape> shapes_;
+  std::span<const std::string> names_;
   ParsedExpression p_;
   std::vector<int> ellipsis_axes_;  // per operand: axes its '...' covers
   int num_ellipsis_ = 0;            // broadcast '...' axes
@@ -305,6 +349,11 @@ Shape ParsedExpression::output_shape() const {
 ParsedExpression parse(std::string_view subscripts, std::span<const Shape> shapes) {
   const Subscripts s = detail::tokenize(subscripts);
   return Resolver(s, shapes).run();
+}
+
+ParsedExpression parse_tokens(const detail::Subscripts& s, std::span<const std::string> names,
+                              std::span<const Shape> shapes) {
+  return Resolver(s, shapes, names).run();
 }
 
 ParsedExpression parse_sublists(std::span<const std::vector<int>> inputs,

@@ -27,6 +27,10 @@
 
 namespace ein::expr {
 
+namespace detail {
+struct Subscripts;
+}  // namespace detail
+
 struct ParsedExpression {
   // Dense label ids 0..num_labels-1, numbered in order of first appearance in the expanded inputs
   // (left to right, '...' axes where the '...' stands).
@@ -62,6 +66,13 @@ struct ParsedExpression {
 // ShapeMismatch when ranks or extents disagree. Messages quote the subscripts and put a caret
 // under the offending character.
 ParsedExpression parse(std::string_view subscripts, std::span<const Shape> shapes);
+
+// ein's extended front ends (ein/beyond.hpp) tokenize grammars of their own into `s`. With
+// `names` empty, keys are letters as tokenize() makes them; otherwise each key is an index into
+// `names` (any number of labels), which spell the labels in messages and label_names, and key
+// order is the implicit-mode order. Same checks and messages as parse().
+ParsedExpression parse_tokens(const detail::Subscripts& s, std::span<const std::string> names,
+                              std::span<const Shape> shapes);
 
 // NumPy's sublist form einsum(a, [0, 1], b, [1, 2], [0, 2]): each operand's labels as ints in
 // [0, 52) (NumPy's limit; 0-25 print as 'A'-'Z', 26-51 as 'a'-'z', so int order is ASCII order
