@@ -10,6 +10,7 @@ GIL is released while computing.
 (2, 4, 5)
 """
 
+from ._beyond import einsum_ext, einsum_named
 from ._einsum import einsum, einsum_path
 from ._expression import ContractExpression, contract_expression
 from ._operands import SUPPORTED_DTYPES
@@ -35,6 +36,8 @@ __version__ = "0.1.0"
 __all__ = [
     "einsum",
     "einsum_path",
+    "einsum_ext",
+    "einsum_named",
     "contract_expression",
     "ContractExpression",
     "dot",

@@ -68,6 +68,35 @@ def einsum_path(
     *operands: Any, optimize: _Optimize = ...
 ) -> tuple[list[Union[str, tuple[int, ...]]], str]: ...
 
+# einsum beyond NumPy's grammar: repeated output labels (diagonal embedding), einops groups with
+# sizes by name, sublist labels past 52 (einsum_ext); names separated by spaces (einsum_named).
+@overload
+def einsum_ext(
+    subscripts: str,
+    /,
+    *operands: _Operand,
+    dtype: npt.DTypeLike | None = ...,
+    optimize: _Optimize = ...,
+    sizes: dict[str, int] | None = ...,
+    **axes_lengths: int,
+) -> _Result: ...
+@overload
+def einsum_ext(
+    operand: _Operand,
+    sublist: Sequence[Any],
+    /,
+    *operands_and_sublists: Any,
+    dtype: npt.DTypeLike | None = ...,
+    optimize: _Optimize = ...,
+) -> _Result: ...
+def einsum_named(
+    *tensors_and_pattern: Any,
+    dtype: npt.DTypeLike | None = ...,
+    optimize: _Optimize = ...,
+    sizes: dict[str, int] | None = ...,
+    **axes_lengths: int,
+) -> _Result: ...
+
 class ContractExpression:
     def __init__(
         self,

@@ -59,3 +59,24 @@ def tensordot(a: Any, b: Any, axes: int) -> Any: ...
 def tensordot_axes(a: Any, b: Any, a_axes: Sequence[int], b_axes: Sequence[int]) -> Any: ...
 def trace(a: Any, offset: int, axis1: int, axis2: int) -> Any: ...
 def diagonal(a: Any, offset: int, axis1: int, axis2: int) -> Any: ...
+
+# ein/_beyond.py
+def einsum_ext(
+    subscripts: str,
+    named: bool,
+    operands: tuple[Any, ...],
+    sizes: Sequence[tuple[str, int]],
+    optimize: Any,
+    path: Sequence[tuple[int, int]] | None,
+    memory_limit: int | None,
+    dtype: str | None,
+) -> Any: ...
+def einsum_sublists(
+    inputs: Sequence[Sequence[int]],
+    output: Sequence[int] | None,
+    operands: tuple[Any, ...],
+    optimize: Any,
+    path: Sequence[tuple[int, int]] | None,
+    memory_limit: int | None,
+    dtype: str | None,
+) -> Any: ...

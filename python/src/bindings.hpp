@@ -11,5 +11,6 @@ void bind_einsum(nb::module_& m);
 void bind_expression(nb::module_& m);
 void bind_products(nb::module_& m);
 void bind_nn(nb::module_& m);
+void bind_beyond(nb::module_& m);
 
 }  // namespace ein::python

@@ -37,4 +37,5 @@ NB_MODULE(_ein, m) {
   bind_expression(m);
   bind_products(m);
   bind_nn(m);
+  bind_beyond(m);
 }
