@@ -1,172 +1,149 @@
-// The engine's fixed benchmark suite (issue 3), with OpenBLAS called directly as the reference
-// line for GEMM-shaped cases. Reports GFLOP/s (or GB/s for data movement) as counters.
+// ein (C++) on the fixed suite of bench/suite.txt, with OpenBLAS called directly as the
+// reference line for the GEMM-shaped cases and the machine's copy / read bandwidth with both
+// cores as the reference for data movement. Each benchmark is "<peer>/<case>"; the peer's
+// answer is checked against ein's once per case (an error row when it disagrees).
 //
-//   build/release/bench/ein_bench                 # the full suite
-//   build/release/bench/ein_bench --smoke         # tiny sizes, one quick pass (CI)
+//   build/release/bench/ein_bench                         # the full suite
+//   build/release/bench/ein_bench --smoke                 # tiny sizes, one quick pass (CI)
 //   build/release/bench/ein_bench --benchmark_filter=matmul
+//   scripts/bench.sh                                      # every peer, merged (README)
+//
+// Times are wall-clock (UseRealTime): ein and OpenBLAS use both cores.
 #include <benchmark/benchmark.h>
-#include <cblas.h>
 
 #include <cstring>
-#include <random>
+#include <functional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "ein/ein.hpp"
+#include "ein/nn.hpp"
+#include "openblas_peer.hpp"
+#include "suite.hpp"
 
 namespace {
 
-bool g_smoke = false;
+using bench::Case;
+using bench::Prepared;
 
-ein::Index scaled(ein::Index n) { return g_smoke ? std::max<ein::Index>(2, n / 64) : n; }
-
-ein::Tensor random(ein::DType dt, ein::Shape shape) {
-  ein::Tensor t = ein::Tensor::empty(dt, std::move(shape));
-  std::mt19937_64 rng(7);
-  std::uniform_real_distribution<double> u(-1, 1);
-  ein::visit_dtype(dt, [&](auto tag) {
-    using T = decltype(tag);
-    T* p = static_cast<T*>(t.data());
-    for (ein::Index i = 0; i < t.numel(); ++i) p[i] = ein::convert_value<T>(u(rng));
-  });
-  return t;
+ein::Tensor output_for(const Prepared& p) {
+  return ein::Tensor::empty(p.expected.dtype(), p.expected.shape());
 }
 
-// Runs a compiled einsum; `flops` per run (0 = report bytes moved instead).
-void run_einsum(benchmark::State& state, const std::string& eq, std::vector<ein::Tensor> ops,
-                double flops, double bytes = 0) {
-  std::vector<ein::TensorView> views(ops.begin(), ops.end());
-  std::vector<ein::OperandSpec> specs;
-  for (const auto& v : views) specs.push_back(ein::OperandSpec::of(v));
-  const ein::Expression e = ein::Expression::compile(eq, specs);
-  ein::Tensor out = ein::Tensor::empty(e.output_dtype(), e.output_shape());
+void report(benchmark::State& state, const std::string& label) { state.SetLabel(label); }
+
+void BM_ein(benchmark::State& state, const Case* c) {
+  const Prepared& p = bench::prepare(*c);
+  ein::Tensor out = output_for(p);
+  std::function<void()> run;
+  std::string kernel;
+  if (c->heads > 0) {
+    const auto& v = p.views;
+    run = [&v, &out, heads = c->heads] {
+      out = ein::multi_head_attention(v[0], v[1], v[2], v[3], v[4], heads);
+    };
+    kernel = "multi_head_attention";
+  } else {
+    std::vector<ein::OperandSpec> specs;
+    for (const auto& v : p.views) specs.push_back(ein::OperandSpec::of(v));
+    auto e = std::make_shared<ein::Expression>(ein::Expression::compile(c->subscripts, specs));
+    run = [e, &p, &out] { e->run(p.views, out); };
+    for (const auto& step : e->info().steps) kernel += (kernel.empty() ? "" : "+") + step.kernel;
+  }
   for (auto _ : state) {
-    e.run(views, out);
+    run();
     benchmark::DoNotOptimize(out.data());
+    benchmark::ClobberMemory();
   }
-  if (flops > 0) {
-    state.counters["GFLOP/s"] = benchmark::Counter(flops * 1e-9, benchmark::Counter::kIsIterationInvariantRate);
-  }
-  if (bytes > 0) {
-    state.counters["GB/s"] = benchmark::Counter(bytes * 1e-9, benchmark::Counter::kIsIterationInvariantRate);
-  }
-  state.SetLabel(e.info().steps.empty() ? "" : e.info().steps.back().kernel);
+  report(state, kernel);
 }
 
-void BM_matmul_einsum(benchmark::State& state, ein::DType dt) {
-  const ein::Index n = scaled(state.range(0));
-  run_einsum(state, "ij,jk->ik", {random(dt, {n, n}), random(dt, {n, n})}, 2.0 * n * n * n);
-}
-
-void BM_matmul_openblas(benchmark::State& state, ein::DType dt) {
-  const ein::Index n = scaled(state.range(0));
-  ein::Tensor a = random(dt, {n, n}), b = random(dt, {n, n}), c = ein::Tensor::empty(dt, {n, n});
-  const int ni = static_cast<int>(n);
+void BM_openblas(benchmark::State& state, const Case* c) {
+  const Prepared& p = bench::prepare(*c);
+  ein::Tensor out = output_for(p);
+  const std::function<void()> run = bench::openblas_runner(p, out);
+  run();
+  if (const std::string problem = bench::check(p, out); !problem.empty()) {
+    state.SkipWithError(problem.c_str());
+    bench::note_wrong_answer();
+    return;
+  }
   for (auto _ : state) {
-    if (dt == ein::DType::Float32) {
-      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, ni, ni, ni, 1.0f, a.data_as<float>(),
-                  ni, b.data_as<float>(), ni, 0.0f, c.data_as<float>(), ni);
-    } else {
-      cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, ni, ni, ni, 1.0, a.data_as<double>(),
-                  ni, b.data_as<double>(), ni, 0.0, c.data_as<double>(), ni);
-    }
-    benchmark::DoNotOptimize(c.data());
+    run();
+    benchmark::DoNotOptimize(out.data());
+    benchmark::ClobberMemory();
   }
-  state.counters["GFLOP/s"] = benchmark::Counter(2e-9 * n * n * n, benchmark::Counter::kIsIterationInvariantRate);
+  report(state, "check ok");
 }
 
-void BM_batched_matmul(benchmark::State& state) {
-  const ein::Index b = scaled(state.range(0)), n = state.range(1);
-  run_einsum(state, "bij,bjk->bik",
-             {random(ein::DType::Float32, {b, n, n}), random(ein::DType::Float32, {b, n, n})},
-             2.0 * b * n * n * n);
+// Sum with 16 independent accumulators, so that the compiler vectorises it and the loop is
+// limited by memory, not by the latency of one chain of additions.
+double sum_floats(const float* begin, const float* end) {
+  float acc[16] = {};
+  const float* p = begin;
+  for (; end - p >= 16; p += 16) {
+    for (int j = 0; j < 16; ++j) acc[j] += p[j];
+  }
+  double total = 0;
+  for (; p < end; ++p) total += *p;
+  for (float a : acc) total += a;
+  return total;
 }
 
-void BM_attention_scores(benchmark::State& state) {
-  const ein::Index b = 2, h = 12, s = scaled(512), d = 64;
-  run_einsum(state, "bhid,bhjd->bhij",
-             {random(ein::DType::Float32, {b, h, s, d}), random(ein::DType::Float32, {b, h, s, d})},
-             2.0 * b * h * s * s * d);
-}
-
-void BM_attention_values(benchmark::State& state) {
-  const ein::Index b = 2, h = 12, s = scaled(512), d = 64;
-  run_einsum(state, "bhij,bhjd->bhid",
-             {random(ein::DType::Float32, {b, h, s, s}), random(ein::DType::Float32, {b, h, s, d})},
-             2.0 * b * h * s * s * d);
-}
-
-void BM_transposing_ijk_jil(benchmark::State& state) {
-  const ein::Index n = scaled(128);
-  run_einsum(state, "ijk,jil->kl",
-             {random(ein::DType::Float64, {n, n, n}), random(ein::DType::Float64, {n, n, n})},
-             2.0 * n * n * n * n);
-}
-
-void BM_transposing_abcd_cdbe(benchmark::State& state) {
-  const ein::Index n = scaled(48);
-  run_einsum(state, "abcd,cdbe->ae",
-             {random(ein::DType::Float64, {n, n, n, n}), random(ein::DType::Float64, {n, n, n, n})},
-             2.0 * n * n * n * n * n);
-}
-
-void BM_permute_4d(benchmark::State& state) {
-  const ein::Index n = scaled(64);  // 64^4 float32 = 64 MiB
-  run_einsum(state, "abcd->dbca", {random(ein::DType::Float32, {n, n, n, n})}, 0,
-             2.0 * 4 * n * n * n * n);
-}
-
-void BM_reduce_rows(benchmark::State& state) {
-  const ein::Index n = scaled(4096);
-  run_einsum(state, "ij->j", {random(ein::DType::Float32, {n, n})}, 0, 4.0 * n * n);
-}
-
-void BM_trace(benchmark::State& state) {
-  const ein::Index n = scaled(4096);
-  run_einsum(state, "ii->", {random(ein::DType::Float64, {n, n})}, 0, 8.0 * n);
-}
-
-void BM_tiny_3x3(benchmark::State& state) {
-  run_einsum(state, "ij,jk->ik", {random(ein::DType::Float64, {3, 3}), random(ein::DType::Float64, {3, 3})},
-             54);
-}
-
-void BM_tiny_2x2x2(benchmark::State& state) {
-  run_einsum(state, "ijk,jkl->il",
-             {random(ein::DType::Float64, {2, 2, 2}), random(ein::DType::Float64, {2, 2, 2})}, 32);
+// The machine's data-movement ceiling with both cores: each thread copies (or sums) its half.
+// Threads are started per iteration (~tens of us against milliseconds of copying).
+void BM_machine(benchmark::State& state, bool copy, std::size_t bytes) {
+  const std::size_t n = bytes / sizeof(float);
+  std::vector<float> src(n, 1.0f), dst(copy ? n : 0);
+  const unsigned threads = std::max(1u, std::thread::hardware_concurrency());
+  std::vector<double> sums(threads);
+  for (auto _ : state) {
+    std::vector<std::thread> pool;
+    for (unsigned t = 0; t < threads; ++t) {
+      pool.emplace_back([&, t] {
+        const std::size_t lo = n * t / threads, hi = n * (t + 1) / threads;
+        if (copy) {
+          std::memcpy(dst.data() + lo, src.data() + lo, (hi - lo) * sizeof(float));
+        } else {
+          sums[t] = sum_floats(src.data() + lo, src.data() + hi);
+        }
+      });
+    }
+    for (auto& th : pool) th.join();
+    benchmark::DoNotOptimize(dst.data());
+    benchmark::DoNotOptimize(sums.data());
+  }
+  const double moved = static_cast<double>(copy ? 2 * bytes : bytes);
+  state.counters["GB/s"] =
+      benchmark::Counter(moved * 1e-9, benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["threads"] = threads;
 }
 
 }  // namespace
 
-BENCHMARK_CAPTURE(BM_matmul_einsum, f32, ein::DType::Float32)->Arg(512)->Arg(1024)->Arg(2048)->Unit(benchmark::kMillisecond)->UseRealTime();
-BENCHMARK_CAPTURE(BM_matmul_openblas, f32, ein::DType::Float32)->Arg(512)->Arg(1024)->Arg(2048)->Unit(benchmark::kMillisecond)->UseRealTime();
-BENCHMARK_CAPTURE(BM_matmul_einsum, f64, ein::DType::Float64)->Arg(512)->Arg(1024)->Arg(2048)->Unit(benchmark::kMillisecond)->UseRealTime();
-BENCHMARK_CAPTURE(BM_matmul_openblas, f64, ein::DType::Float64)->Arg(512)->Arg(1024)->Arg(2048)->Unit(benchmark::kMillisecond)->UseRealTime();
-BENCHMARK(BM_batched_matmul)->Args({64, 128})->Args({4096, 8})->Unit(benchmark::kMicrosecond)->UseRealTime();
-BENCHMARK(BM_attention_scores)->Unit(benchmark::kMillisecond)->UseRealTime();
-BENCHMARK(BM_attention_values)->Unit(benchmark::kMillisecond)->UseRealTime();
-BENCHMARK(BM_transposing_ijk_jil)->Unit(benchmark::kMillisecond)->UseRealTime();
-BENCHMARK(BM_transposing_abcd_cdbe)->Unit(benchmark::kMillisecond)->UseRealTime();
-BENCHMARK(BM_permute_4d)->Unit(benchmark::kMillisecond)->UseRealTime();
-BENCHMARK(BM_reduce_rows)->Unit(benchmark::kMicrosecond)->UseRealTime();
-BENCHMARK(BM_trace)->Unit(benchmark::kMicrosecond)->UseRealTime();
-BENCHMARK(BM_tiny_3x3)->UseRealTime();
-BENCHMARK(BM_tiny_2x2x2)->UseRealTime();
-
 int main(int argc, char** argv) {
   std::vector<char*> args;
-  static char min_time[] = "--benchmark_min_time=0.001";
-  for (int i = 0; i < argc; ++i) {
-    if (std::strcmp(argv[i], "--smoke") == 0) {
-      g_smoke = true;
-      args.push_back(min_time);
-    } else {
-      args.push_back(argv[i]);
+  const bool smoke = bench::take_smoke_flag(argc, argv, args);
+  static const std::vector<Case> cases = bench::load_suite(smoke);
+
+  for (const Case& c : cases) {
+    benchmark::RegisterBenchmark(("ein/" + c.name).c_str(), BM_ein, &c)->UseRealTime();
+    if (bench::openblas_supports(c)) {
+      benchmark::RegisterBenchmark(("openblas/" + c.name).c_str(), BM_openblas, &c)->UseRealTime();
     }
   }
+  const std::size_t bytes = smoke ? (std::size_t{1} << 16) : (std::size_t{64} << 20);
+  benchmark::RegisterBenchmark("machine/copy_64MiB", BM_machine, true, bytes)->UseRealTime();
+  benchmark::RegisterBenchmark("machine/read_64MiB", BM_machine, false, bytes)->UseRealTime();
+
+  benchmark::AddCustomContext("openblas_config", bench::openblas_config());
+  benchmark::AddCustomContext("openblas_threads", std::to_string(bench::openblas_threads()));
+  benchmark::AddCustomContext("hardware_threads",
+                              std::to_string(std::thread::hardware_concurrency()));
   int n = static_cast<int>(args.size());
   benchmark::Initialize(&n, args.data());
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
-  return 0;
+  return bench::wrong_answers() ? 1 : 0;  // a peer disagreed with ein (or ein with the peers)
 }

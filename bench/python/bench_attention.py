@@ -67,17 +67,20 @@ def numpy_matmul(x, w_q, w_k, w_v, w_o, heads):
     return o.transpose(0, 2, 1, 3).reshape(b, n, d) @ w_o
 
 
-def numpy_einsum(x, w_q, w_k, w_v, w_o, heads):
+def numpy_einsum(x, w_q, w_k, w_v, w_o, heads, einsum=None):
+    """The same with einsum calls: numpy.einsum(optimize=True) unless `einsum` is given (e.g.
+    opt_einsum.contract, or numpy.einsum with optimize=False)."""
+    if einsum is None:
+        def einsum(*args):
+            return np.einsum(*args, optimize=True)
     b, n, d = x.shape
     h, e = heads, d // heads
-    q = np.einsum("bnd,dhe->bhne", x, w_q.reshape(d, h, e), optimize=True)
-    k = np.einsum("bnd,dhe->bhne", x, w_k.reshape(d, h, e), optimize=True)
-    v = np.einsum("bnd,dhe->bhne", x, w_v.reshape(d, h, e), optimize=True)
-    scores = np.einsum("bhie,bhje->bhij", q, k, optimize=True) * np.asarray(
-        1 / np.sqrt(e), x.dtype
-    )
-    o = np.einsum("bhij,bhje->bhie", _softmax(scores), v, optimize=True)
-    return np.einsum("bhne,hef->bnf", o, w_o.reshape(h, e, d), optimize=True)
+    q = einsum("bnd,dhe->bhne", x, w_q.reshape(d, h, e))
+    k = einsum("bnd,dhe->bhne", x, w_k.reshape(d, h, e))
+    v = einsum("bnd,dhe->bhne", x, w_v.reshape(d, h, e))
+    scores = einsum("bhie,bhje->bhij", q, k) * np.asarray(1 / np.sqrt(e), x.dtype)
+    o = einsum("bhij,bhje->bhie", _softmax(scores), v)
+    return einsum("bhne,hef->bnf", o, w_o.reshape(h, e, d))
 
 
 def torch_sdpa(tensors, heads):

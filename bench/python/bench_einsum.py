@@ -1,28 +1,33 @@
 #!/usr/bin/env python3
-"""Times ein against numpy.einsum (optimize=False and True), opt_einsum.contract and
-torch.einsum (when torch is importable) on the C++ benchmark's suite (bench/einsum_bench.cpp),
-plus the per-call overhead on tiny arrays, and prints a table of times and ratios.
+"""Times the Python peers on the fixed suite of bench/suite.txt: ein.einsum, numpy.einsum with
+optimize=False and True, the equivalent direct NumPy call (matmul, tensordot, transpose().copy(),
+trace, sum, ...), opt_einsum.contract and torch.einsum (when torch is importable).
 
-    python bench/python/bench_einsum.py            # the full suite (minutes: NumPy's
-                                                   # optimize=False is a plain loop nest)
-    python bench/python/bench_einsum.py --smoke    # tiny sizes, one quick pass
-    python bench/python/bench_einsum.py --only matmul --min-time 0.5
+    python bench/python/bench_einsum.py                      # every peer, one process, a table
+    python bench/python/bench_einsum.py --smoke              # tiny sizes, one quick pass
+    python bench/python/bench_einsum.py --only matmul --peer ein --peer numpy_opt_true
+    python bench/python/bench_einsum.py --peer opt_einsum --json out.json   # what
+                                                   # bench/run_suite.py runs, once per peer
 
-A ratio is (peer time) / (ein time): above 1 means ein is faster. Every peer's result is checked
-against ein's once per case, so a fast wrong answer cannot win. This is a benchmark, not a test:
-it asserts nothing about speed.
+Times are medians of batches. Every peer's answer is checked against ein's once per case, so a
+fast wrong answer cannot win (a disagreement is recorded and the peer's time is dropped). This
+is a benchmark, not a test: it asserts nothing about speed.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import math
+import os
 import statistics
 import sys
 import time
-from dataclasses import dataclass, field
 
 import numpy as np
+
+import bench_attention
+import suite
 
 import ein
 
@@ -35,215 +40,248 @@ try:
 except ImportError:  # pragma: no cover - optional peer
     torch = None
 
-
-@dataclass
-class Case:
-    name: str
-    subscripts: str
-    shapes: list
-    dtype: str
-    flops: float = 0.0  # per call, 0 for data movement
-    # Materialise the result into a preallocated array: a pure permutation is a view in both
-    # NumPy and ein, so the data-movement case writes into `out` to measure the copy.
-    use_out: bool = False
-    tags: list = field(default_factory=list)
-
-
-def suite(scale) -> list[Case]:
-    """The C++ suite (bench/einsum_bench.cpp) with the same shapes; `scale` shrinks them."""
-    s = scale
-    cases = []
-    for dtype in ("float32", "float64"):
-        for n in (512, 1024, 2048):
-            m = s(n)
-            cases.append(Case(f"matmul {dtype[0]}{dtype[-2:]} {m}", "ij,jk->ik", [(m, m), (m, m)],
-                              dtype, 2.0 * m**3))
-    for b, n in ((64, 128), (4096, 8)):
-        bb = s(b)
-        cases.append(Case(f"batched matmul {bb}x{n}", "bij,bjk->bik", [(bb, n, n), (bb, n, n)],
-                          "float32", 2.0 * bb * n**3))
-    seq = s(512)
-    cases.append(Case("attention scores", "bhid,bhjd->bhij", [(2, 12, seq, 64)] * 2, "float32",
-                      2.0 * 2 * 12 * seq * seq * 64))
-    cases.append(Case("attention values", "bhij,bhjd->bhid",
-                      [(2, 12, seq, seq), (2, 12, seq, 64)], "float32",
-                      2.0 * 2 * 12 * seq * seq * 64))
-    n = s(128)
-    cases.append(Case("transposing ijk,jil->kl", "ijk,jil->kl", [(n, n, n)] * 2, "float64",
-                      2.0 * n**4))
-    n = s(48)
-    cases.append(Case("transposing abcd,cdbe->ae", "abcd,cdbe->ae", [(n, n, n, n)] * 2,
-                      "float64", 2.0 * n**5))
-    n = s(64)
-    cases.append(Case("permute abcd->dbca (into out)", "abcd->dbca", [(n, n, n, n)], "float32",
-                      use_out=True))
-    n = s(4096)
-    cases.append(Case("reduce rows ij->j", "ij->j", [(n, n)], "float32"))
-    cases.append(Case("trace ii->", "ii->", [(n, n)], "float64"))
-    cases.append(Case("tiny 3x3 matmul", "ij,jk->ik", [(3, 3), (3, 3)], "float64", 54.0,
-                      tags=["tiny"]))
-    cases.append(Case("tiny 2x2x2", "ijk,jkl->il", [(2, 2, 2), (2, 2, 2)], "float64", 32.0,
-                      tags=["tiny"]))
-    return cases
+PEERS = {
+    "ein": "ein.einsum",
+    "numpy_opt_false": "numpy.einsum optimize=False",
+    "numpy_opt_true": "numpy.einsum optimize=True",
+    "numpy_direct": "direct NumPy call",
+    "opt_einsum": "opt_einsum.contract",
+    "torch": "torch.einsum",
+}
+# numpy.einsum(optimize=False) runs one loop nest over every label: past this many iterations
+# (tens of seconds) the case is skipped for that peer and says so.
+NAIVE_LIMIT = 1e10
 
 
-def make_runners(case: Case, operands: list, out):
-    """name -> zero-argument callable computing the case."""
-    runners = {}
+def _direct(case: suite.Case):
+    """The NumPy call a user would write instead of einsum: f(operands, out) -> result."""
+    n = case.name
+    if n.startswith(("matmul_", "bmm_", "tiny_3x3")) or n in ("attn_values", "matvec"):
+        return lambda o, out: np.matmul(o[0], o[1])
+    table = {
+        "attn_scores": lambda o, out: np.matmul(o[0], o[1].swapaxes(-1, -2)),
+        "md_nd_mn": lambda o, out: o[0] @ o[1].T,
+        # ik,jkl,il->ij: (i, j, l) = x . W over k, then a batched matrix-vector product over l
+        "bilinear": lambda o, out: np.matmul(np.tensordot(o[0], o[1], axes=([1], [1])),
+                                             o[2][:, :, None])[:, :, 0],
+        "transp_ijk_jil": lambda o, out: np.tensordot(o[0], o[1], axes=([0, 1], [1, 0])),
+        "transp_abcd_cdbe": lambda o, out: np.tensordot(o[0], o[1],
+                                                        axes=([1, 2, 3], [2, 0, 1])),
+        "permute_64MiB": lambda o, out: np.copyto(out, o[0].transpose(3, 1, 2, 0)),
+        "trace": lambda o, out: np.trace(o[0]),
+        "diagonal": lambda o, out: np.copyto(out, np.diagonal(o[0])),
+        "sum_rows": lambda o, out: o[0].sum(axis=0),
+        "dot_2d": lambda o, out: np.vdot(o[0], o[1]),
+        "dot_1d": lambda o, out: np.dot(o[0], o[1]),
+        "outer": lambda o, out: np.outer(o[0], o[1]),
+        "outer3": lambda o, out: np.multiply.outer(np.multiply.outer(o[0], o[1]), o[2]),
+        "chain4": lambda o, out: np.linalg.multi_dot(o),
+        "tiny_2x2x2": lambda o, out: np.tensordot(o[0], o[1], axes=2),
+        "mha": lambda o, out: bench_attention.numpy_matmul(*o, case.heads),
+    }
+    return table.get(n)
+
+
+def runner(peer: str, case: suite.Case, ops: list, out):
+    """(callable, "") computing the case, or (None, why not)."""
     kw = {"out": out} if case.use_out else {}
-    runners["ein"] = lambda: ein.einsum(case.subscripts, *operands, **kw)
-    runners["numpy opt=False"] = lambda: np.einsum(case.subscripts, *operands, optimize=False,
-                                                   **kw)
-    runners["numpy opt=True"] = lambda: np.einsum(case.subscripts, *operands, optimize=True, **kw)
-    if opt_einsum is not None:
-        runners["opt_einsum"] = lambda: opt_einsum.contract(case.subscripts, *operands, **kw)
-    if torch is not None:
-        tensors = [torch.from_numpy(np.ascontiguousarray(op)) for op in operands]
-        if case.use_out:
-            runners["torch"] = lambda: torch.einsum(case.subscripts, *tensors).contiguous()
-        else:
-            runners["torch"] = lambda: torch.einsum(case.subscripts, *tensors)
-    return runners
+    s = case.subscripts
+    if case.heads:
+        h = case.heads
+        if peer == "ein":
+            return (lambda: ein.multi_head_attention(*ops, h)), ""
+        if peer == "numpy_direct":
+            return (lambda: bench_attention.numpy_matmul(*ops, h)), ""
+        if peer.startswith("numpy_opt_"):
+            opt = peer == "numpy_opt_true"
+            if not opt and case.naive_loop_size() > NAIVE_LIMIT:
+                return None, "skipped: naive loop nests too long"
+            fn = lambda *a: np.einsum(*a, optimize=opt)  # noqa: E731
+            return (lambda: bench_attention.numpy_einsum(*ops, h, einsum=fn)), ""
+        if peer == "opt_einsum":
+            return (lambda: bench_attention.numpy_einsum(*ops, h, einsum=opt_einsum.contract)), ""
+        if peer == "torch":
+            tt = [torch.from_numpy(t) for t in ops]
+            return (lambda: bench_attention.torch_sdpa(tt, h)), ""
+    if peer == "ein":
+        return (lambda: ein.einsum(s, *ops, **kw)), ""
+    if peer == "numpy_opt_false":
+        if case.naive_loop_size() > NAIVE_LIMIT:
+            return None, f"skipped: one loop nest of {case.naive_loop_size():.1e} iterations"
+        return (lambda: np.einsum(s, *ops, optimize=False, **kw)), ""
+    if peer == "numpy_opt_true":
+        return (lambda: np.einsum(s, *ops, optimize=True, **kw)), ""
+    if peer == "numpy_direct":
+        f = _direct(case)
+        return ((lambda: f(ops, out)), "") if f else (None, "no direct NumPy call")
+    if peer == "opt_einsum":
+        return (lambda: opt_einsum.contract(s, *ops, **kw)), ""
+    if peer == "torch":
+        tensors = [torch.from_numpy(op) for op in ops]
+        if case.use_out:  # torch returns a view for pure permutations and diagonals
+            return (lambda: torch.einsum(s, *tensors).contiguous()), ""
+        return (lambda: torch.einsum(s, *tensors)), ""
+    raise ValueError(f"unknown peer {peer}")
 
 
-def time_call(fn, min_time: float, max_first: float) -> float:
-    """Median seconds per call over batches lasting about min_time in all. A first call slower
-    than max_first is reported as it is, without repeats."""
+def operands(case: suite.Case) -> list:
+    if case.heads:
+        b, n, d = case.shapes[0]
+        return bench_attention.inputs(b, n, d, case.dtype)
+    rng = np.random.default_rng(7)
+    return [rng.uniform(-1, 1, size=shape).astype(case.dtype) for shape in case.shapes]
+
+
+def reference(case: suite.Case, ops: list) -> np.ndarray:
+    if case.heads:
+        return np.array(ein.multi_head_attention(*ops, case.heads), copy=True)
+    return np.array(ein.einsum(case.subscripts, *ops), copy=True)
+
+
+def check(case: suite.Case, got, want: np.ndarray) -> str:
+    """"ok", or how the peer's answer differs from ein's."""
+    if hasattr(got, "numpy"):
+        got = got.numpy()
+    got = np.asarray(got)
+    if got.shape != want.shape:
+        return f"DISAGREES with ein: shape {got.shape} vs {want.shape}"
+    scale = max(1.0, float(np.abs(want).max())) if want.size else 1.0
+    tol = (1e-3 if case.dtype == "float32" else 1e-9) * scale
+    worst = float(np.abs(got.astype(np.float64) - want).max()) if want.size else 0.0
+    if not worst <= tol:
+        return f"DISAGREES with ein: max abs difference {worst:.3g} > {tol:.3g}"
+    return "ok"
+
+
+def time_call(fn, min_time: float, max_first: float) -> tuple[float, int]:
+    """(median seconds per call over batches lasting about min_time in all, batches). A call
+    slower than max_first is measured once."""
     start = time.perf_counter()
     fn()
     first = time.perf_counter() - start
     if first > max_first:
-        return first
+        return first, 1
     per_batch = max(1, int(0.02 / max(first, 1e-7)))  # ~20 ms batches
     samples = []
     deadline = time.perf_counter() + min_time
-    while time.perf_counter() < deadline or len(samples) < 3:
+    while (time.perf_counter() < deadline or len(samples) < 3) and len(samples) < 200:
         t0 = time.perf_counter()
         for _ in range(per_batch):
             fn()
         samples.append((time.perf_counter() - t0) / per_batch)
-        if len(samples) >= 200:
-            break
-    return statistics.median(samples)
+    return statistics.median(samples), len(samples)
 
 
-def format_seconds(t: float) -> str:
-    if math.isnan(t):
-        return "-"
-    if t >= 1:
-        return f"{t:.2f} s"
-    if t >= 1e-3:
-        return f"{t * 1e3:.2f} ms"
-    return f"{t * 1e6:.2f} us"
+def peer_info(peer: str) -> dict:
+    info = {"python": sys.version.split()[0], "numpy": np.__version__}
+    if peer == "ein":
+        info["ein"] = ein.__version__
+        info["ein_module"] = os.path.dirname(ein.__file__)
+    elif peer == "opt_einsum" and opt_einsum is not None:
+        info["opt_einsum"] = opt_einsum.__version__
+    elif peer == "torch" and torch is not None:
+        info["torch"] = torch.__version__
+        info["torch_threads"] = torch.get_num_threads()
+    try:
+        cfg = np.show_config(mode="dicts")
+        blas = cfg.get("Build Dependencies", {}).get("blas", {})
+        info["numpy_blas"] = f"{blas.get('name', '?')} {blas.get('version', '?')}"
+        info["numpy_blas_config"] = blas.get("openblas configuration", "")
+    except (TypeError, AttributeError):  # older NumPy: no mode="dicts"
+        pass
+    return info
 
 
-def check(case: Case, name: str, got, reference) -> str:
-    got = np.asarray(got.numpy() if hasattr(got, "numpy") else got)
-    rtol = 1e-3 if case.dtype == "float32" else 1e-9
-    if got.shape != reference.shape or not np.allclose(got, reference, rtol=rtol, atol=rtol):
-        return f"{name} DISAGREES with ein on {case.name}"
+def available(peer: str) -> str:
+    if peer == "opt_einsum" and opt_einsum is None:
+        return "opt_einsum is not installed"
+    if peer == "torch" and torch is None:
+        return "torch is not installed"
     return ""
 
 
-def run_suite(cases, peers_filter, min_time, max_first):
-    rng = np.random.default_rng(7)
-    rows = []
+def run_peer(peer: str, cases: list, min_time: float, max_first: float) -> dict:
+    results = {}
     for case in cases:
-        operands = [rng.uniform(-1, 1, size=shape).astype(case.dtype) for shape in case.shapes]
+        ops = operands(case)
         out = None
+        want = reference(case, ops)
         if case.use_out:
-            out = np.empty(np.einsum(case.subscripts, *operands, optimize=True).shape, case.dtype)
-        runners = make_runners(case, operands, out)
-        reference = np.array(ein.einsum(case.subscripts, *operands), copy=True)
-        times, problems = {}, []
-        for name, fn in runners.items():
-            if peers_filter and name != "ein" and not any(p in name for p in peers_filter):
-                continue
-            result = fn()
-            if problems_for := check(case, name, out if case.use_out else result, reference):
-                problems.append(problems_for)
-            times[name] = time_call(fn, min_time, max_first)
-            print(f"  {case.name:32s} {name:16s} {format_seconds(times[name]):>10s}",
-                  file=sys.stderr, flush=True)
-        rows.append((case, times, problems))
-    return rows
+            out = np.empty(want.shape, case.dtype)
+        fn, why = runner(peer, case, ops, out)
+        if fn is None:
+            results[case.name] = {"skipped": why}
+            continue
+        got = fn()
+        verdict = check(case, out if case.use_out else got, want)
+        entry = {"check": verdict}
+        if verdict == "ok":
+            entry["median_s"], entry["batches"] = time_call(fn, min_time, max_first)
+        results[case.name] = entry
+        shown = f"{entry['median_s'] * 1e3:10.3f} ms" if "median_s" in entry else verdict
+        print(f"  {peer:16s} {case.name:18s} {shown}", file=sys.stderr, flush=True)
+    return results
 
 
-def tiny_overhead(min_time):
-    """Per-call cost on 3x3 inputs: what dominates small einsums in Python code."""
+def call_overhead(min_time: float) -> dict:
+    """ein's per-call cost on 3x3 float64 operands (ij,jk->ik) from Python."""
     a, b = np.ones((3, 3)), np.ones((3, 3))
-    calls = {
-        "ein.einsum": lambda: ein.einsum("ij,jk->ik", a, b),
-        "ein expression": (lambda e: lambda: e(a, b))(
-            ein.contract_expression("ij,jk->ik", (3, 3), (3, 3))),
-        "numpy.einsum opt=False": lambda: np.einsum("ij,jk->ik", a, b),
-        "numpy.einsum opt=True": lambda: np.einsum("ij,jk->ik", a, b, optimize=True),
-        "numpy a @ b": lambda: a @ b,
-    }
-    if opt_einsum is not None:
-        calls["opt_einsum.contract"] = lambda: opt_einsum.contract("ij,jk->ik", a, b)
-        expr = opt_einsum.contract_expression("ij,jk->ik", (3, 3), (3, 3))
-        calls["opt_einsum expression"] = lambda: expr(a, b)
-    if torch is not None:
-        ta, tb = torch.from_numpy(a), torch.from_numpy(b)
-        calls["torch.einsum"] = lambda: torch.einsum("ij,jk->ik", ta, tb)
-    return {name: time_call(fn, min_time, 1.0) for name, fn in calls.items()}
+    expr = ein.contract_expression("ij,jk->ik", (3, 3), (3, 3))
+    calls = {"ein.einsum": lambda: ein.einsum("ij,jk->ik", a, b), "ein expression": lambda: expr(a, b)}
+    return {name: time_call(fn, min_time, 1.0)[0] for name, fn in calls.items()}
 
 
-def print_table(rows, peers):
-    name_w = max(len(r[0].name) for r in rows) + 2
-    header = f"{'case':{name_w}s}{'ein':>11s}{'ein GFLOP/s':>12s}"
-    for p in peers:
-        header += f"{p:>18s}"
-    print(header)
-    print("-" * len(header))
-    for case, times, problems in rows:
-        t_ein = times.get("ein", math.nan)
-        gflops = case.flops / t_ein * 1e-9 if case.flops and t_ein > 0 else math.nan
-        line = f"{case.name:{name_w}s}{format_seconds(t_ein):>11s}"
-        line += f"{gflops:12.1f}" if not math.isnan(gflops) else f"{'-':>12s}"
-        for p in peers:
-            t = times.get(p, math.nan)
-            cell = "-" if math.isnan(t) else f"{format_seconds(t)} x{t / t_ein:.2f}"
-            line += f"{cell:>18s}"
-        print(line)
-        for problem in problems:
-            print(f"    !! {problem}")
-    print("\n(x = peer time / ein time: above 1 means ein is faster)")
-
-
-def main(argv=None):
+def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--smoke", action="store_true", help="tiny sizes, one quick pass")
-    parser.add_argument("--only", default="", help="run cases whose name contains this")
-    parser.add_argument("--peers", default="", help="comma-separated peer filter (e.g. torch)")
+    parser.add_argument("--only", default="", help="cases whose name contains this")
+    parser.add_argument("--peer", action="append", choices=list(PEERS),
+                        help="peer to run (repeatable; default: all available)")
+    parser.add_argument("--json", help="write the results here")
     parser.add_argument("--min-time", type=float, default=0.3, help="seconds per measurement")
     parser.add_argument("--max-first", type=float, default=5.0,
-                        help="a first call slower than this is not repeated")
+                        help="a call slower than this is measured once")
     args = parser.parse_args(argv)
 
-    scale = (lambda n: max(2, n // 64)) if args.smoke else (lambda n: n)
+    cases = [c for c in suite.load(args.smoke) if args.only in c.name]
     min_time = 0.01 if args.smoke else args.min_time
-    cases = [c for c in suite(scale) if args.only in c.name]
-    peers_filter = [p for p in args.peers.split(",") if p]
+    peers = args.peer or [p for p in PEERS if not available(p)]
+    report = {"peers": {}}
+    for peer in peers:
+        if why := available(peer):
+            report["peers"][peer] = {"unavailable": why}
+            continue
+        entry = {"info": peer_info(peer), "results": run_peer(peer, cases, min_time,
+                                                               args.max_first)}
+        if peer == "ein":
+            entry["call_overhead_s"] = call_overhead(min_time)
+        report["peers"][peer] = entry
+    if args.json:
+        with open(args.json, "w", encoding="utf-8") as f:
+            json.dump(report, f, indent=1)
+    else:
+        print_table(cases, report)
+    bad = [(p, c) for p, e in report["peers"].items() for c, r in e.get("results", {}).items()
+           if r.get("check", "ok") != "ok"]
+    for p, c in bad:
+        print(f"!! {p} on {c}: {report['peers'][p]['results'][c]['check']}", file=sys.stderr)
+    return 1 if bad else 0
 
-    print(f"ein {ein.__version__}, numpy {np.__version__}"
-          + (f", opt_einsum {opt_einsum.__version__}" if opt_einsum else ", no opt_einsum")
-          + (f", torch {torch.__version__} ({torch.get_num_threads()} threads)" if torch
-             else ", no torch"))
-    rows = run_suite(cases, peers_filter, min_time, args.max_first)
-    peers = [p for p in ("numpy opt=False", "numpy opt=True", "opt_einsum", "torch")
-             if any(p in times for _, times, _ in rows)]
-    print()
-    print_table(rows, peers)
 
-    print("\nPer-call overhead on 3x3 float64 operands (ij,jk->ik):")
-    overhead = tiny_overhead(min_time)
-    base = overhead["ein.einsum"]
-    for name, t in overhead.items():
-        print(f"  {name:26s} {format_seconds(t):>10s}   x{t / base:.2f} of ein.einsum")
-    problems = [p for _, _, ps in rows for p in ps]
-    return 1 if problems else 0
+def print_table(cases, report):
+    peers = [p for p in report["peers"] if "results" in report["peers"][p]]
+    print(f"{'case':20s}" + "".join(f"{p:>22s}" for p in peers))
+    for case in cases:
+        base = report["peers"].get("ein", {}).get("results", {}).get(case.name, {})
+        t0 = base.get("median_s", math.nan)
+        line = f"{case.name:20s}"
+        for p in peers:
+            r = report["peers"][p]["results"].get(case.name, {})
+            t = r.get("median_s")
+            cell = "-" if t is None else f"{t * 1e3:.3f} ms x{t / t0:.2f}"
+            line += f"{cell:>22s}"
+        print(line)
+    print("\n(x = peer time / ein time: above 1 means ein is faster)")
 
 
 if __name__ == "__main__":
