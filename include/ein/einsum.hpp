@@ -1,6 +1,8 @@
 // einsum with NumPy's exact semantics, its path report, and compiled expressions.
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
 #include <initializer_list>
 #include <memory>
 #include <optional>
@@ -31,6 +33,15 @@ struct StepInfo {
   std::string kernel;         // kernel family chosen: "gemm", "batched_gemm", "permute", ...
 };
 
+// A label the executor loops over in chunks to keep a plan within its memory limit.
+struct SliceInfo {
+  std::string label;    // as in the equation
+  Index extent = 0;     // the label's full extent
+  Index chunk = 0;      // elements per chunk (the last chunk may be smaller)
+  Index chunks = 0;     // number of chunks
+  bool summed = false;  // a contracted label: chunks' results are added up
+};
+
 // What einsum_path returns: the path and a printable report like NumPy's.
 struct PathInfo {
   ContractionPath path;
@@ -40,6 +51,11 @@ struct PathInfo {
   double speedup() const { return optimized_flops > 0 ? naive_flops / optimized_flops : 1.0; }
   Index largest_intermediate = 0;  // elements
   std::vector<StepInfo> steps;
+  // Under a memory limit: the bytes allowed, the labels sliced to stay within them (empty when
+  // the plan fits whole) and the workspace bytes the plan needs (intermediates + buffers).
+  std::optional<std::int64_t> memory_limit;
+  std::vector<SliceInfo> slices;
+  std::int64_t workspace_bytes = 0;
   std::string to_string() const;
 };
 
@@ -68,6 +84,13 @@ class CompiledPlan;  // internal
 
 // An einsum compiled for fixed operand shapes, strides and dtypes: all validation, planning and
 // workspace sizing happen in compile(); run() checks only that the operands match the specs.
+//
+// Running allocates nothing from ein when `out` is C-contiguous, has the plan's dtype and does
+// not overlap an operand (otherwise the result is computed aside and copied, as NumPy does):
+// every kernel's loop nest is planned at compile time, and the workspace is the calling thread's
+// reusable buffer (allocated on that thread's first run of a plan that big; plans above 64 MiB of
+// workspace allocate per run). The overload taking `workspace` uses the caller's memory instead
+// and never allocates. OpenBLAS may allocate its own buffers inside large GEMMs.
 class Expression {
  public:
   static Expression compile(std::string_view subscripts, std::span<const OperandSpec> operands,
@@ -76,6 +99,11 @@ class Expression {
   Tensor operator()(std::span<const TensorView> operands) const;
   // Writes into `out` (output shape and dtype must match exactly).
   void run(std::span<const TensorView> operands, const TensorView& out) const;
+  // Same, with the intermediates in `workspace` (at least workspace_bytes() bytes; 64-byte
+  // alignment is best, element alignment is required). Throws ein::Error(InvalidArgument) when it
+  // is too small or misaligned.
+  void run(std::span<const TensorView> operands, const TensorView& out,
+           std::span<std::byte> workspace) const;
 
   const Shape& output_shape() const;
   DType output_dtype() const;

@@ -30,8 +30,16 @@ struct EinsumOptions {
   ContractionPath path;
   // NumPy's dtype=: operands are cast (casting='safe' checked) and the result has this dtype.
   std::optional<DType> dtype;
-  // Upper bound in bytes on the largest intermediate the planner may create.
+  // The memory budget in bytes for one call's intermediates and workspace (the output and the
+  // operands themselves do not count). The path finder avoids intermediates above it (as
+  // NumPy's and opt_einsum's memory_limit do); when the chosen path still needs more workspace,
+  // the executor slices the contraction: it loops over chunks of one or more labels, adding up
+  // partial results for summed labels, so the call completes within the budget. A budget no
+  // slicing can meet is an ein::Error(InvalidArgument) raised before anything is allocated or
+  // written. kMaxInput means the largest operand's size (in the computation dtype), NumPy's
+  // 'max_input'.
   std::optional<std::int64_t> memory_limit;
+  static constexpr std::int64_t kMaxInput = -1;
   GemmRoute gemm_route = GemmRoute::Auto;
   // Threads for ein's own loops and BLAS; 0 means all cores.
   int threads = 0;

@@ -5,6 +5,8 @@
 #include <string>
 
 #include "ein/exec/execute.hpp"
+#include "ein/exec/sliced.hpp"
+#include "ein/exec/workspace.hpp"
 #include "ein/lowering/layout.hpp"
 #include "ein/lowering/plan.hpp"
 
@@ -12,8 +14,8 @@ namespace ein {
 
 class CompiledPlan {
  public:
-  explicit CompiledPlan(lowering::Plan p) : plan(std::move(p)) {}
-  lowering::Plan plan;
+  explicit CompiledPlan(exec::SlicedPlan p) : plan(std::move(p)) {}
+  exec::SlicedPlan plan;  // plan.whole when it fits its memory limit (or has none)
 };
 
 namespace {
@@ -39,9 +41,35 @@ std::vector<OperandSpec> specs_of(std::span<const TensorView> operands) {
   return specs;
 }
 
-Tensor run_fresh(const lowering::Plan& plan, std::span<const TensorView> operands) {
-  Tensor out = Tensor::empty(plan.dtype, plan.output_shape);
-  exec::execute(plan, operands, out.data());
+// Lowers and fits the memory limit (slicing when the plan needs more workspace).
+exec::SlicedPlan plan_for(std::string_view subscripts, std::span<const OperandSpec> specs,
+                          const EinsumOptions& options) {
+  return exec::fit_memory_limit(lowering::lower(subscripts, specs, options), options);
+}
+
+// Runs into a view of the output shape and the plan's dtype that overlaps no operand;
+// `workspace`: the caller's (at least sp.workspace_bytes), or null for the thread's own.
+void run_direct(const exec::SlicedPlan& sp, std::span<const TensorView> operands,
+                const TensorView& out, std::byte* workspace) {
+  if (!sp.sliced()) {
+    if (workspace != nullptr) {
+      exec::execute(sp.whole, operands, out.data(), workspace);
+    } else {
+      exec::execute(sp.whole, operands, out.data());
+    }
+    return;
+  }
+  if (workspace != nullptr) {
+    exec::execute_sliced(sp, operands, out, workspace);
+    return;
+  }
+  const exec::Workspace ws(sp.workspace_bytes);
+  exec::execute_sliced(sp, operands, out, ws.data());
+}
+
+Tensor run_fresh(const exec::SlicedPlan& sp, std::span<const TensorView> operands) {
+  Tensor out = Tensor::empty(sp.whole.dtype, sp.whole.output_shape);
+  run_direct(sp, operands, out, nullptr);
   return out;
 }
 
@@ -65,25 +93,27 @@ void check_out(const lowering::Plan& plan, const TensorView& out) {
   }
   if (!can_cast_safely(plan.dtype, out.dtype())) {
     throw Error(ErrorCode::DTypeMismatch,
-                "einsum: cannot cast the result from dtype('" + std::string(dtype_name(plan.dtype)) +
-                    "') to out's dtype('" + std::string(dtype_name(out.dtype())) +
-                    "') according to the rule 'safe'");
+                "einsum: cannot cast the result from dtype('" +
+                    std::string(dtype_name(plan.dtype)) + "') to out's dtype('" +
+                    std::string(dtype_name(out.dtype())) + "') according to the rule 'safe'");
   }
 }
 
-void run_into(const lowering::Plan& plan, std::span<const TensorView> operands,
-              const TensorView& out) {
-  check_out(plan, out);
+// `workspace`: the caller's (at least sp.workspace_bytes), or null for the thread's own.
+void run_into(const exec::SlicedPlan& sp, std::span<const TensorView> operands,
+              const TensorView& out, std::byte* workspace = nullptr) {
+  check_out(sp.whole, out);
   check_data(out, "out", SIZE_MAX);
-  bool direct = out.dtype() == plan.dtype && out.is_contiguous();
+  // Sliced plans write blocks through strided copies, so any layout of out works for them.
+  bool direct = out.dtype() == sp.whole.dtype && (sp.sliced() || out.is_contiguous());
   for (const auto& op : operands) direct = direct && !op.may_overlap(out);
   if (direct) {
-    exec::execute(plan, operands, out.data());
+    run_direct(sp, operands, out, workspace);
     return;
   }
   // Aliasing or a layout the plan was not compiled for: compute aside, then copy (NumPy's
   // result even when out overlaps an input).
-  Tensor tmp = run_fresh(plan, operands);
+  Tensor tmp = run_fresh(sp, operands);
   copy_into(tmp, out);
 }
 
@@ -92,20 +122,18 @@ void run_into(const lowering::Plan& plan, std::span<const TensorView> operands,
 Tensor einsum(std::string_view subscripts, std::span<const TensorView> operands,
               const EinsumOptions& options) {
   const auto specs = specs_of(operands);
-  const lowering::Plan plan = lowering::lower(subscripts, specs, options);
-  return run_fresh(plan, operands);
+  return run_fresh(plan_for(subscripts, specs, options), operands);
 }
 
 void einsum_into(std::string_view subscripts, std::span<const TensorView> operands,
                  const TensorView& out, const EinsumOptions& options) {
   const auto specs = specs_of(operands);
-  const lowering::Plan plan = lowering::lower(subscripts, specs, options);
-  run_into(plan, operands, out);
+  run_into(plan_for(subscripts, specs, options), operands, out);
 }
 
 PathInfo einsum_path(std::string_view subscripts, std::span<const OperandSpec> operands,
                      const EinsumOptions& options) {
-  return lowering::lower(subscripts, operands, options).info;
+  return plan_for(subscripts, operands, options).whole.info;
 }
 
 std::optional<TensorView> einsum_view(std::string_view subscripts, const TensorView& operand) {
@@ -125,13 +153,13 @@ std::optional<TensorView> einsum_view(std::string_view subscripts, const TensorV
 Expression Expression::compile(std::string_view subscripts, std::span<const OperandSpec> operands,
                                const EinsumOptions& options) {
   Expression e;
-  e.plan_ = std::make_shared<const CompiledPlan>(lowering::lower(subscripts, operands, options));
+  e.plan_ = std::make_shared<const CompiledPlan>(plan_for(subscripts, operands, options));
   return e;
 }
 
 namespace {
 // A default-constructed Expression has no plan; using it is a caller's mistake, not a crash.
-const lowering::Plan& plan_of(const std::shared_ptr<const CompiledPlan>& p) {
+const exec::SlicedPlan& plan_of(const std::shared_ptr<const CompiledPlan>& p) {
   if (!p) {
     throw Error(ErrorCode::InvalidArgument,
                 "Expression: not compiled (use Expression::compile to create one)");
@@ -141,20 +169,41 @@ const lowering::Plan& plan_of(const std::shared_ptr<const CompiledPlan>& p) {
 }  // namespace
 
 Tensor Expression::operator()(std::span<const TensorView> operands) const {
-  exec::check_operands(plan_of(plan_), operands);
+  exec::check_operands(plan_of(plan_).whole, operands);
   check_data(operands);
   return run_fresh(plan_->plan, operands);
 }
 
 void Expression::run(std::span<const TensorView> operands, const TensorView& out) const {
-  exec::check_operands(plan_of(plan_), operands);
+  exec::check_operands(plan_of(plan_).whole, operands);
   check_data(operands);
   run_into(plan_->plan, operands, out);
 }
 
-const Shape& Expression::output_shape() const { return plan_of(plan_).output_shape; }
-DType Expression::output_dtype() const { return plan_of(plan_).dtype; }
-const PathInfo& Expression::info() const { return plan_of(plan_).info; }
+void Expression::run(std::span<const TensorView> operands, const TensorView& out,
+                     std::span<std::byte> workspace) const {
+  const exec::SlicedPlan& sp = plan_of(plan_);
+  const lowering::Plan& plan = sp.whole;
+  exec::check_operands(plan, operands);
+  check_data(operands);
+  if (workspace.size() < sp.workspace_bytes) {
+    throw Error(ErrorCode::InvalidArgument,
+                "Expression::run: the workspace has " + std::to_string(workspace.size()) +
+                    " bytes, the plan needs " + std::to_string(sp.workspace_bytes));
+  }
+  // Intermediates are laid out at multiples of their element size from the workspace start.
+  const auto align = static_cast<std::uintptr_t>(itemsize(plan.dtype));
+  if (sp.workspace_bytes > 0 && reinterpret_cast<std::uintptr_t>(workspace.data()) % align != 0) {
+    throw Error(ErrorCode::InvalidArgument,
+                "Expression::run: the workspace must be aligned to " + std::to_string(align) +
+                    " bytes (the element size of " + std::string(dtype_name(plan.dtype)) + ")");
+  }
+  run_into(sp, operands, out, sp.workspace_bytes > 0 ? workspace.data() : nullptr);
+}
+
+const Shape& Expression::output_shape() const { return plan_of(plan_).whole.output_shape; }
+DType Expression::output_dtype() const { return plan_of(plan_).whole.dtype; }
+const PathInfo& Expression::info() const { return plan_of(plan_).whole.info; }
 std::size_t Expression::workspace_bytes() const { return plan_of(plan_).workspace_bytes; }
 
 }  // namespace ein

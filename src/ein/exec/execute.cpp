@@ -10,38 +10,35 @@ namespace ein::exec {
 namespace {
 
 struct Resolver {
-  std::span<const TensorView> operands;
+  const void* const* operands;
   std::byte* workspace;
   void* out;
 
   [[nodiscard]] void* operator()(const lowering::ValueRef& r) const {
     switch (r.kind) {
-      case lowering::ValueRef::Kind::Operand: return operands[r.operand].data();
-      case lowering::ValueRef::Kind::Workspace: return workspace + r.offset;
-      case lowering::ValueRef::Kind::Output: return out;
+      case lowering::ValueRef::Kind::Operand:
+        // Operands are only read; steps take const pointers to them.
+        return const_cast<void*>(operands[r.operand]);
+      case lowering::ValueRef::Kind::Workspace:
+        return workspace + r.offset;
+      case lowering::ValueRef::Kind::Output:
+        return out;
     }
     return nullptr;
   }
 };
 
+// Steps run their compile-time kernel plans on this call's pointers: nothing here allocates.
 void run_step(const lowering::StridedStep& s, const Resolver& at, int threads) {
-  TensorView src(at(s.src), s.src_dtype, s.shape, s.src_strides);
-  TensorView dst(at(s.dst), s.dst_dtype, s.shape, s.dst_strides);
   if (s.op == lowering::StridedStep::Op::Reduce) {
-    reduce::sum(src, dst, /*accumulate=*/false, threads);
-  } else if (s.src_dtype == s.dst_dtype) {
-    permute::copy(src, dst, threads);
+    reduce::sum(s.reduce_plan, s.src_dtype, at(s.src), at(s.dst), /*accumulate=*/false, threads);
   } else {
-    permute::convert(src, dst, threads);
+    permute::execute(s.copy_plan, s.src_dtype, at(s.src), s.dst_dtype, at(s.dst), threads);
   }
 }
 
 void run_step(const lowering::GemmStep& s, const Resolver& at, int threads) {
-  gemm::GemmProblem p = s.problem;
-  p.a = at(s.a);
-  p.b = at(s.b);
-  p.c = at(s.c);
-  gemm::run(p, threads);
+  gemm::run(s.problem, at(s.a), at(s.b), at(s.c), threads);
 }
 
 }  // namespace
@@ -65,27 +62,43 @@ void check_operands(const lowering::Plan& plan, std::span<const TensorView> oper
     for (int ax = 0; ax < v.rank(); ++ax) {
       // Strides matter only on axes with more than one element.
       if (v.shape()[ax] > 1 && v.strides()[ax] != spec.strides[ax]) {
-        throw Error(ErrorCode::ShapeMismatch,
-                    "operand " + std::to_string(i) + " axis " + std::to_string(ax) +
-                        " has stride " + std::to_string(v.strides()[ax]) +
-                        ", the expression was compiled for stride " +
-                        std::to_string(spec.strides[ax]));
+        throw Error(ErrorCode::ShapeMismatch, "operand " + std::to_string(i) + " axis " +
+                                                  std::to_string(ax) + " has stride " +
+                                                  std::to_string(v.strides()[ax]) +
+                                                  ", the expression was compiled for stride " +
+                                                  std::to_string(spec.strides[ax]));
       }
     }
   }
 }
 
-void execute(const lowering::Plan& plan, std::span<const TensorView> operands, void* out) {
+void execute_at(const lowering::Plan& plan, const void* const* operands, void* out,
+                std::byte* workspace) {
   if (plan.zero_fill) {
     const Index n = checked_numel(plan.output_shape);
     std::memset(out, 0, static_cast<std::size_t>(n) * itemsize(plan.dtype));
     return;
   }
-  Workspace ws(plan.workspace_bytes);
-  const Resolver at{operands, ws.data(), out};
+  const Resolver at{operands, workspace, out};
   for (const auto& step : plan.steps) {
     std::visit([&](const auto& s) { run_step(s, at, plan.threads); }, step);
   }
+}
+
+void execute(const lowering::Plan& plan, std::span<const TensorView> operands, void* out,
+             std::byte* workspace) {
+  OperandPointers ptrs(operands);
+  execute_at(plan, ptrs.data(), out, workspace);
+}
+
+void execute(const lowering::Plan& plan, std::span<const TensorView> operands, void* out) {
+  if (plan.zero_fill) {
+    execute(plan, operands, out, nullptr);
+    return;
+  }
+  const Workspace ws(plan.workspace_bytes);
+  OperandPointers ptrs(operands);
+  execute_at(plan, ptrs.data(), out, ws.data());
 }
 
 }  // namespace ein::exec

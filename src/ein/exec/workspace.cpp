@@ -6,15 +6,24 @@
 
 #include "ein/error.hpp"
 #include "ein/support/fault_injection.hpp"
+#include "ein/support/memory_stats.hpp"
 
 namespace ein::exec {
 namespace {
+
+std::size_t rounded_size(std::size_t bytes) { return (bytes + 63) / 64 * 64; }
+
+void release(std::byte* p, std::size_t bytes) {
+  if (p == nullptr) return;
+  support::note_release(static_cast<std::int64_t>(rounded_size(bytes)));
+  std::free(p);
+}
 
 struct ThreadBuffer {
   std::byte* data = nullptr;
   std::size_t capacity = 0;
   bool in_use = false;  // a nested run on the same thread gets its own allocation
-  ~ThreadBuffer() { std::free(data); }
+  ~ThreadBuffer() { release(data, capacity); }
 };
 
 thread_local ThreadBuffer t_buffer;
@@ -30,6 +39,7 @@ std::byte* allocate(std::size_t bytes) {
     throw Error(ErrorCode::OutOfMemory,
                 "einsum: unable to allocate " + std::to_string(bytes) + " bytes of workspace");
   }
+  support::note_allocation(static_cast<std::int64_t>(rounded));
   return p;
 }
 
@@ -39,12 +49,13 @@ Workspace::Workspace(std::size_t bytes) {
   if (bytes == 0) return;
   if (bytes > kReuseLimit || t_buffer.in_use) {
     data_ = allocate(bytes);
+    bytes_ = bytes;
     owned_ = true;
     return;
   }
   if (t_buffer.capacity < bytes) {
     std::byte* p = allocate(bytes);
-    std::free(t_buffer.data);
+    release(t_buffer.data, t_buffer.capacity);
     t_buffer.data = p;
     t_buffer.capacity = bytes;
   }
@@ -54,7 +65,7 @@ Workspace::Workspace(std::size_t bytes) {
 }
 
 Workspace::~Workspace() {
-  if (owned_) std::free(data_);
+  if (owned_) release(data_, bytes_);
   if (borrowed_) t_buffer.in_use = false;
 }
 

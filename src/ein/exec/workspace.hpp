@@ -23,6 +23,7 @@ class Workspace {
 
  private:
   std::byte* data_ = nullptr;
+  std::size_t bytes_ = 0;
   bool owned_ = false;  // allocated for this run (else the thread's buffer)
   bool borrowed_ = false;
 };

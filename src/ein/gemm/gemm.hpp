@@ -77,6 +77,9 @@ bool blas_compatible(const GemmProblem& p);
 // dims of extent > 1). Malformed problems (negative extents, null pointers with work to do)
 // throw ein::Error(Internal).
 void run(const GemmProblem& p, int threads = 0);
+// The same problem on other buffers: `a`, `b`, `c` replace p.a, p.b, p.c (compiled plans keep one
+// problem and run it on each call's pointers without copying it).
+void run(const GemmProblem& p, const void* a, const void* b, void* c, int threads = 0);
 
 // The obvious triple loop per batch item, summing k in order: the slow twin for tests.
 void reference(const GemmProblem& p);

@@ -44,10 +44,18 @@ void for_each_item(const Canonical& c, bool parallel_items, int threads, const I
   support::parallel_for(items, threads, range, std::max<Index>(1, detail::kSerialWork / work));
 }
 
-void run_blas(const Canonical& c, const detail::BlasPlan& plan, const GemmProblem& p, int threads) {
-  const auto* a = static_cast<const unsigned char*>(p.a);
-  const auto* b = static_cast<const unsigned char*>(p.b);
-  auto* out = static_cast<unsigned char*>(p.c);
+// The buffers of one run (a problem's own pointers, or a compiled plan's per-call ones).
+struct Buffers {
+  const void* a;
+  const void* b;
+  void* c;
+};
+
+void run_blas(const Canonical& c, const detail::BlasPlan& plan, const GemmProblem& p,
+              const Buffers& buf, int threads) {
+  const auto* a = static_cast<const unsigned char*>(buf.a);
+  const auto* b = static_cast<const unsigned char*>(buf.b);
+  auto* out = static_cast<unsigned char*>(buf.c);
   const auto size = static_cast<Index>(itemsize(p.dtype));
   for_each_item(c, item_work(c) < kSmallItemWork, threads, [&](Index ao, Index bo, Index co) {
     detail::call_blas(plan, p.dtype, a + ao * size, b + bo * size, out + co * size, p.accumulate);
@@ -95,10 +103,10 @@ void run_own(Canonical c, const T* a, const T* b, T* out, bool accumulate, int t
 }
 
 template <class T>
-void run_typed(const Canonical& c, const GemmProblem& p, int threads) {
-  const T* a = static_cast<const T*>(p.a);
-  const T* b = static_cast<const T*>(p.b);
-  T* out = static_cast<T*>(p.c);
+void run_typed(const Canonical& c, const GemmProblem& p, const Buffers& buf, int threads) {
+  const T* a = static_cast<const T*>(buf.a);
+  const T* b = static_cast<const T*>(buf.b);
+  T* out = static_cast<T*>(buf.c);
   if (c.k == 0) {
     if (!p.accumulate) detail::fill_zero(c, out, threads);
     return;
@@ -121,22 +129,25 @@ bool blas_compatible(const GemmProblem& p) {
   return detail::plan_blas(shape, p.dtype).kind != detail::BlasPlan::Kind::None;
 }
 
-void run(const GemmProblem& p, int threads) {
+void run(const GemmProblem& p, int threads) { run(p, p.a, p.b, p.c, threads); }
+
+void run(const GemmProblem& p, const void* a, const void* b, void* c_data, int threads) {
   const Canonical c = detail::canonicalize(p);
   if (c.empty) return;
-  if (p.c == nullptr) detail::fail("null output pointer");
+  if (c_data == nullptr) detail::fail("null output pointer");
+  const Buffers buf{a, b, c_data};
   // Dots shorter than kBlasDot stay in ein's loops: a BLAS call per output costs more than the
   // arithmetic there (einsum's "bi,bi->b" with small i), and the own loops vectorise too.
   const bool short_dot = c.m == 1 && c.n == 1 && c.k < kBlasDot;
   if (c.k >= 2 && is_inexact(p.dtype) && !short_dot) {
     const detail::BlasPlan plan = detail::plan_blas(c, p.dtype);
     if (plan.kind != detail::BlasPlan::Kind::None) {
-      if (p.a == nullptr || p.b == nullptr) detail::fail("null operand pointer");
-      run_blas(c, plan, p, threads);
+      if (a == nullptr || b == nullptr) detail::fail("null operand pointer");
+      run_blas(c, plan, p, buf, threads);
       return;
     }
   }
-  visit_dtype(p.dtype, [&](auto tag) { run_typed<decltype(tag)>(c, p, threads); });
+  visit_dtype(p.dtype, [&](auto tag) { run_typed<decltype(tag)>(c, p, buf, threads); });
 }
 
 }  // namespace ein::gemm

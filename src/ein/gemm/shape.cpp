@@ -20,11 +20,21 @@ void Dims::canonicalize() {
     }
   }
   rank = kept;
-  std::stable_sort(dim.begin(), dim.begin() + rank, [](const Dim3& x, const Dim3& y) {
+  // A stable insertion sort: std::stable_sort may allocate a temporary buffer, and this runs on
+  // every GEMM step of a compiled plan, which must not allocate (there are few dims).
+  const auto before = [](const Dim3& x, const Dim3& y) {
     if (mag(x.c) != mag(y.c)) return mag(x.c) > mag(y.c);
     if (mag(x.a) != mag(y.a)) return mag(x.a) > mag(y.a);
     return mag(x.b) > mag(y.b);
-  });
+  };
+  for (int i = 1; i < rank; ++i) {
+    const Dim3 d = dim[static_cast<std::size_t>(i)];
+    int j = i;
+    for (; j > 0 && before(d, dim[static_cast<std::size_t>(j - 1)]); --j) {
+      dim[static_cast<std::size_t>(j)] = dim[static_cast<std::size_t>(j - 1)];
+    }
+    dim[static_cast<std::size_t>(j)] = d;
+  }
   int folded = 0;
   for (int i = 0; i < rank; ++i) {
     const Dim3 d = dim[static_cast<std::size_t>(i)];

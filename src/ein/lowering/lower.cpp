@@ -50,8 +50,8 @@ class Lowerer {
     const auto used = static_cast<Index>(plan_.workspace_bytes);
     const Index offset = support::checked_add(used, 63, "workspace size") / 64 * 64;
     r.offset = static_cast<std::size_t>(offset);
-    plan_.workspace_bytes = static_cast<std::size_t>(support::checked_add(offset, bytes,
-                                                                          "workspace size"));
+    plan_.workspace_bytes =
+        static_cast<std::size_t>(support::checked_add(offset, bytes, "workspace size"));
     return r;
   }
 
@@ -77,6 +77,7 @@ class Lowerer {
     s.describe = (src.dtype != dst.dtype ? "convert " : "copy ") +
                  src.layout.to_string(plan_.expr.label_chars) + "->" +
                  dst.layout.to_string(plan_.expr.label_chars);
+    s.finalize();
     plan_.steps.emplace_back(std::move(s));
   }
 
@@ -90,9 +91,11 @@ class Lowerer {
     s.src_strides = src.layout.strides;
     s.dst = dst.ref;
     s.dst_dtype = dst.dtype;
-    for (int l : src.layout.labels) s.dst_strides.push_back(dst.layout.has(l) ? dst.layout.stride_of(l) : 0);
+    for (int l : src.layout.labels)
+      s.dst_strides.push_back(dst.layout.has(l) ? dst.layout.stride_of(l) : 0);
     s.describe = "sum " + src.layout.to_string(plan_.expr.label_chars) + "->" +
                  dst.layout.to_string(plan_.expr.label_chars);
+    s.finalize();
     plan_.steps.emplace_back(std::move(s));
   }
 
@@ -150,8 +153,8 @@ class Lowerer {
                 foldable(a.layout, con, extents());
     bool b_ok = !force && b.dtype == plan_.dtype && foldable(b.layout, con, extents()) &&
                 foldable(b.layout, fb, extents());
-    bool c_direct = out != nullptr && !force && foldable(*out, fa, extents()) &&
-                    foldable(*out, fb, extents());
+    bool c_direct =
+        out != nullptr && !force && foldable(*out, fa, extents()) && foldable(*out, fb, extents());
 
     Layout c_layout = contiguous_layout(concat({&batch, &fa, &fb}), extents());
     auto build = [&](const Layout& al, const Layout& bl, const Layout& cl) {
@@ -161,8 +164,8 @@ class Lowerer {
       // BLAS needs one unit stride per matrix; when the views don't give it and the work is
       // big enough for a copy to pay off, permute both operands first.
       gemm::GemmProblem p = build(a.layout, b.layout, c_direct ? *out : c_layout);
-      const double work = static_cast<double>(p.m) * static_cast<double>(p.n) *
-                          static_cast<double>(p.k);
+      const double work =
+          static_cast<double>(p.m) * static_cast<double>(p.n) * static_cast<double>(p.k);
       if (is_inexact(plan_.dtype) && !gemm::blas_compatible(p) && work >= 32768.0 &&
           gemm::choose_family(p) != gemm::Family::Hadamard) {
         a_ok = b_ok = false;
@@ -244,7 +247,8 @@ DType computation_dtype(std::span<const OperandSpec> operands, const EinsumOptio
         throw Error(ErrorCode::DTypeMismatch,
                     "einsum: cannot cast operand " + std::to_string(i) + " from dtype('" +
                         std::string(dtype_name(operands[i].dtype)) + "') to dtype('" +
-                        std::string(dtype_name(*options.dtype)) + "') according to the rule 'safe'");
+                        std::string(dtype_name(*options.dtype)) +
+                        "') according to the rule 'safe'");
       }
     }
     return *options.dtype;
@@ -259,7 +263,8 @@ PathInfo single_operand_info(const Plan& plan) {
   PathInfo info;
   info.equation = plan.expr.equation();
   Index n = 1;
-  for (Index e : plan.expr.extents) n = e == 0 ? 0 : (n > INT64_MAX / std::max<Index>(e, 1) ? n : n * e);
+  for (Index e : plan.expr.extents)
+    n = e == 0 ? 0 : (n > INT64_MAX / std::max<Index>(e, 1) ? n : n * e);
   info.naive_flops = info.optimized_flops = static_cast<double>(n);
   info.largest_intermediate = checked_numel(plan.output_shape);
   StepInfo s;
@@ -297,10 +302,10 @@ Plan lower_parsed(expr::ParsedExpression parsed, std::span<const OperandSpec> op
   const int n = static_cast<int>(plan.operands.size());
   std::vector<Value> values;
   for (int i = 0; i < n; ++i) {
-    values.push_back(Value{ValueRef{ValueRef::Kind::Operand, i, 0},
-                           operand_layout(plan.expr, i, plan.operands[i].shape,
-                                          plan.operands[i].strides),
-                           plan.operands[i].dtype});
+    values.push_back(
+        Value{ValueRef{ValueRef::Kind::Operand, i, 0},
+              operand_layout(plan.expr, i, plan.operands[i].shape, plan.operands[i].strides),
+              plan.operands[i].dtype});
   }
   const Layout out_layout = output_layout(plan.expr, plan.output_strides);
   Lowerer lw(plan, options);
@@ -337,9 +342,8 @@ Plan lower_parsed(expr::ParsedExpression parsed, std::span<const OperandSpec> op
   for (const auto& v : values) problem.inputs.push_back(v.layout.labels);
   problem.output = out_layout.labels;
   problem.extents = plan.expr.extents;
-  if (options.memory_limit) {
-    problem.memory_limit = static_cast<double>(*options.memory_limit) /
-                           static_cast<double>(itemsize(plan.dtype));
+  if (const auto limit = memory_limit_bytes(plan, options)) {
+    problem.memory_limit = static_cast<double>(*limit) / static_cast<double>(itemsize(plan.dtype));
   }
   ContractionPath path_pairs;
   if (!options.path.empty()) {
@@ -361,6 +365,7 @@ Plan lower_parsed(expr::ParsedExpression parsed, std::span<const OperandSpec> op
       --remaining;
     }
   }
+  plan.executed_path = path_pairs;
   std::vector<Value> live = values;
   for (std::size_t s = 0; s < path_pairs.size(); ++s) {
     auto [i, j] = path_pairs[s];
@@ -382,6 +387,23 @@ Plan lower_parsed(expr::ParsedExpression parsed, std::span<const OperandSpec> op
     }
   }
   return plan;
+}
+
+std::optional<std::int64_t> memory_limit_bytes(const Plan& plan, const EinsumOptions& options) {
+  if (!options.memory_limit) return std::nullopt;
+  const std::int64_t limit = *options.memory_limit;
+  if (limit == EinsumOptions::kMaxInput) {
+    Index largest = 0;
+    for (const auto& op : plan.operands) largest = std::max(largest, checked_numel(op.shape));
+    return support::checked_mul(largest, static_cast<Index>(itemsize(plan.dtype)),
+                                "memory_limit ('max_input')");
+  }
+  if (limit < 0) {
+    throw Error(ErrorCode::InvalidArgument,
+                "einsum: memory_limit must be a number of bytes >= 0 or 'max_input', got " +
+                    std::to_string(limit));
+  }
+  return limit;
 }
 
 Plan lower(std::string_view subscripts, std::span<const OperandSpec> operands,

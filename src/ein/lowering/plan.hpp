@@ -6,6 +6,8 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -13,6 +15,8 @@
 #include "ein/einsum.hpp"
 #include "ein/expr/parse.hpp"
 #include "ein/gemm/gemm.hpp"
+#include "ein/permute/plan.hpp"
+#include "ein/reduce/reduce.hpp"
 
 namespace ein::lowering {
 
@@ -20,8 +24,8 @@ namespace ein::lowering {
 struct ValueRef {
   enum class Kind : std::uint8_t { Operand, Workspace, Output };
   Kind kind = Kind::Workspace;
-  int operand = -1;         // for Kind::Operand
-  std::size_t offset = 0;   // bytes, for Kind::Workspace
+  int operand = -1;        // for Kind::Operand
+  std::size_t offset = 0;  // bytes, for Kind::Workspace
 };
 
 // A strided single-operand step: copy (with dtype conversion when dtypes differ) or a sum over
@@ -37,6 +41,13 @@ struct StridedStep {
   DType dst_dtype = DType::Float64;
   Strides dst_strides;
   std::string describe;  // for the report, e.g. "copy ikj -> ijk"
+  // The kernel's loop nest, planned at compile time so running allocates nothing (one of the
+  // two, by op; see finalize()).
+  permute::PermutePlan copy_plan;
+  reduce::ReducePlan reduce_plan;
+
+  // Plans the kernel loop nest from shape and strides; called once the strides are final.
+  void finalize();
 };
 
 // A pairwise contraction: C = A * B in gemm's (batch, m, n, k) form; pointers are filled at run.
@@ -52,13 +63,20 @@ struct Plan {
   std::vector<OperandSpec> operands;
   DType dtype = DType::Float64;  // computation and output dtype
   Shape output_shape;
-  Strides output_strides;        // C-contiguous: the plan writes a fresh or contiguous output
-  bool zero_fill = false;        // a label has extent 0: the output is all zeros, nothing to run
+  Strides output_strides;  // C-contiguous: the plan writes a fresh or contiguous output
+  bool zero_fill = false;  // a label has extent 0: the output is all zeros, nothing to run
   std::vector<Step> steps;
   std::size_t workspace_bytes = 0;
   PathInfo info;
+  // The complete pairwise path the steps follow (info.path may stop early under a memory limit;
+  // the rest is contracted left to right). Sliced plans lower their chunks along this path.
+  ContractionPath executed_path;
   int threads = 0;
 };
+
+// options.memory_limit in bytes for this plan ('max_input' resolved); nullopt when unset.
+// Throws ein::Error(InvalidArgument) on a negative limit.
+std::optional<std::int64_t> memory_limit_bytes(const Plan& plan, const EinsumOptions& options);
 
 // Validates everything and builds the plan. Throws ein::Error on bad input.
 Plan lower(std::string_view subscripts, std::span<const OperandSpec> operands,

@@ -124,6 +124,19 @@ std::string PathInfo::to_string() const {
                       right(steps[k].contraction, 24) + " " + right(remaining[k], 40);
     out += "\n" + (with_kernel ? pad_to(row, kKernelColumn) + steps[k].kernel : row);
   }
+  if (memory_limit) {
+    out += "\n" + std::string(width, '-');
+    out += "\n          Memory limit:  " + std::to_string(*memory_limit) + " bytes";
+    out += "\n       Workspace bytes:  " + std::to_string(workspace_bytes);
+    if (slices.empty()) {
+      out += "\n               Slicing:  none (the plan fits whole)";
+    }
+    for (const SliceInfo& sl : slices) {
+      out += "\n          Sliced label:  " + sl.label + " (extent " + std::to_string(sl.extent) +
+             ") in " + std::to_string(sl.chunks) + " chunks of " + std::to_string(sl.chunk) +
+             (sl.summed ? ", partial results added" : ", output blocks");
+    }
+  }
   return out;
 }
 

@@ -5,25 +5,10 @@
 #include <cstddef>
 
 #include "ein/gemm/arith.hpp"
+#include "ein/reduce/nest.hpp"
 #include "ein/tensor.hpp"
 
 namespace ein::reduce::detail {
-
-inline constexpr int kMaxRank = 64;
-
-struct RDim {
-  Index extent = 1;
-  Index src = 0;  // element strides
-  Index dst = 0;  // 0 on reduced axes
-};
-
-// Axes outermost first; the last one is the innermost (src's fastest) loop.
-struct Nest {
-  std::array<RDim, kMaxRank> dim{};
-  int rank = 0;
-  [[nodiscard]] const RDim& operator[](int i) const { return dim[static_cast<std::size_t>(i)]; }
-  RDim& operator[](int i) { return dim[static_cast<std::size_t>(i)]; }
-};
 
 using gemm::detail::Arith;
 

@@ -23,6 +23,10 @@ Index mag(Index s) { return s < 0 ? -s : s; }
 void require(bool ok, const std::string& what) {
   if (!ok) throw Error(ErrorCode::InvalidArgument, "reduce::sum: " + what);
 }
+// Literal messages build no string unless they fail (plans are made on allocation-free paths).
+void require(bool ok, const char* what) {
+  if (!ok) throw Error(ErrorCode::InvalidArgument, std::string("reduce::sum: ") + what);
+}
 
 void validate(const TensorView& src, const TensorView& dst) {
   require(src.shape() == dst.shape(), "source shape " + shape_to_string(src.shape()) +
@@ -32,64 +36,8 @@ void validate(const TensorView& src, const TensorView& dst) {
   require(src.rank() <= detail::kMaxRank, "rank above 64");
 }
 
-enum class Outcome { Run, Nothing, ZeroOutput };
-
-struct Plan {
-  Outcome outcome = Outcome::Run;
-  Nest nest;
-  bool pure = true;  // every dst element is visited by exactly one inner run
-  Index kept_count = 1;
-  Index src_count = 1;
-};
-
-Plan make_plan(const TensorView& src, const TensorView& dst) {
-  Plan p;
-  bool zero_reduced = false;
-  for (int i = 0; i < src.rank(); ++i) {
-    const auto ui = static_cast<std::size_t>(i);
-    const Index e = src.shape()[ui];
-    if (e == 0 && dst.strides()[ui] != 0) {
-      p.outcome = Outcome::Nothing;  // the output itself is empty
-      return p;
-    }
-    if (e == 0) zero_reduced = true;
-  }
-  Nest& n = p.nest;
-  for (int i = 0; i < src.rank(); ++i) {
-    const auto ui = static_cast<std::size_t>(i);
-    if (src.shape()[ui] == 1) continue;
-    n[n.rank++] = {src.shape()[ui], src.strides()[ui], dst.strides()[ui]};
-  }
-  if (zero_reduced) {
-    p.outcome = Outcome::ZeroOutput;
-    return p;
-  }
-  // Innermost = src's fastest axis; fold axes contiguous in both operands.
-  std::stable_sort(n.dim.begin(), n.dim.begin() + n.rank,
-                   [](const RDim& x, const RDim& y) { return mag(x.src) > mag(y.src); });
-  int folded = 0;
-  for (int i = 0; i < n.rank; ++i) {
-    const RDim d = n[i];
-    if (folded > 0) {
-      RDim& prev = n[folded - 1];
-      if (prev.src == d.extent * d.src && prev.dst == d.extent * d.dst) {
-        prev = {prev.extent * d.extent, d.src, d.dst};
-        continue;
-      }
-    }
-    n[folded++] = d;
-  }
-  n.rank = folded;
-  for (int i = 0; i < n.rank; ++i) {
-    p.src_count *= n[i].extent;
-    if (n[i].dst != 0) {
-      p.kept_count *= n[i].extent;
-    } else if (i != n.rank - 1) {
-      p.pure = false;
-    }
-  }
-  return p;
-}
+using Plan = ReducePlan;
+using Outcome = ReducePlan::Outcome;
 
 // Runs the whole nest serially: zeroing first unless accumulating or each dst is written once.
 template <class T>
@@ -192,19 +140,77 @@ void sum_typed(const Plan& p, const T* src, T* dst, bool accumulate, int threads
 
 }  // namespace
 
-void sum(const TensorView& src, const TensorView& dst_view, bool accumulate, int threads) {
-  validate(src, dst_view);
-  const Plan p = make_plan(src, dst_view);
+ReducePlan ReducePlan::make(std::span<const Index> shape, std::span<const Index> src_strides,
+                            std::span<const Index> dst_strides) {
+  require(src_strides.size() == shape.size() && dst_strides.size() == shape.size(),
+          "shape and strides differ in rank");
+  require(shape.size() <= static_cast<std::size_t>(detail::kMaxRank), "rank above 64");
+  const int rank = static_cast<int>(shape.size());
+  ReducePlan p;
+  bool zero_reduced = false;
+  for (int i = 0; i < rank; ++i) {
+    const auto ui = static_cast<std::size_t>(i);
+    if (shape[ui] == 0 && dst_strides[ui] != 0) {
+      p.outcome = Outcome::Nothing;  // the output itself is empty
+      return p;
+    }
+    if (shape[ui] == 0) zero_reduced = true;
+  }
+  Nest& n = p.nest;
+  for (int i = 0; i < rank; ++i) {
+    const auto ui = static_cast<std::size_t>(i);
+    if (shape[ui] == 1) continue;
+    n[n.rank++] = {shape[ui], src_strides[ui], dst_strides[ui]};
+  }
+  if (zero_reduced) {
+    p.outcome = Outcome::ZeroOutput;
+    return p;
+  }
+  // Innermost = src's fastest axis; fold axes contiguous in both operands.
+  std::stable_sort(n.dim.begin(), n.dim.begin() + n.rank,
+                   [](const RDim& x, const RDim& y) { return mag(x.src) > mag(y.src); });
+  int folded = 0;
+  for (int i = 0; i < n.rank; ++i) {
+    const RDim d = n[i];
+    if (folded > 0) {
+      RDim& prev = n[folded - 1];
+      if (prev.src == d.extent * d.src && prev.dst == d.extent * d.dst) {
+        prev = {prev.extent * d.extent, d.src, d.dst};
+        continue;
+      }
+    }
+    n[folded++] = d;
+  }
+  n.rank = folded;
+  for (int i = 0; i < n.rank; ++i) {
+    p.src_count *= n[i].extent;
+    if (n[i].dst != 0) {
+      p.kept_count *= n[i].extent;
+    } else if (i != n.rank - 1) {
+      p.pure = false;
+    }
+  }
+  return p;
+}
+
+void sum(const ReducePlan& p, DType dtype, const void* src, void* dst_data, bool accumulate,
+         int threads) {
   if (p.outcome == Outcome::Nothing) return;
-  visit_dtype(src.dtype(), [&](auto tag) {
+  visit_dtype(dtype, [&](auto tag) {
     using T = decltype(tag);
-    T* dst = static_cast<T*>(dst_view.data());
+    T* dst = static_cast<T*>(dst_data);
     if (p.outcome == Outcome::ZeroOutput) {
       if (!accumulate) detail::zero_dst(p.nest, dst);
       return;
     }
-    sum_typed(p, static_cast<const T*>(src.data()), dst, accumulate, threads);
+    sum_typed(p, static_cast<const T*>(src), dst, accumulate, threads);
   });
+}
+
+void sum(const TensorView& src, const TensorView& dst_view, bool accumulate, int threads) {
+  validate(src, dst_view);
+  const ReducePlan p = ReducePlan::make(src.shape(), src.strides(), dst_view.strides());
+  sum(p, src.dtype(), src.data(), dst_view.data(), accumulate, threads);
 }
 
 void reference_sum(const TensorView& src, const TensorView& dst_view, bool accumulate) {

@@ -7,6 +7,9 @@
 // in chunk order.
 #pragma once
 
+#include <span>
+
+#include "ein/reduce/nest.hpp"
 #include "ein/tensor.hpp"
 
 namespace ein::reduce {
@@ -16,6 +19,26 @@ namespace ein::reduce {
 // can be reduced. Kept axes must not overlap src. Allocates nothing; throws ein::Error
 // (InvalidArgument) only on caller bugs (shape, rank or dtype mismatch, rank above 64).
 void sum(const TensorView& src, const TensorView& dst_view, bool accumulate, int threads = 0);
+
+// Plan once, run many: the loop nest of sum() for fixed shape and strides, holding no pointers
+// and allocating nothing, so compiled einsum expressions build it once and run it on every call.
+struct ReducePlan {
+  enum class Outcome : std::uint8_t { Run, Nothing, ZeroOutput };
+  Outcome outcome = Outcome::Run;
+  detail::Nest nest;
+  bool pure = true;  // every dst element is visited by exactly one inner run
+  Index kept_count = 1;
+  Index src_count = 1;
+
+  // `dst_strides` has 0 on the reduced axes (see sum()). Throws ein::Error(InvalidArgument) on
+  // rank mismatch or rank above 64 (caller bugs).
+  static ReducePlan make(std::span<const Index> shape, std::span<const Index> src_strides,
+                         std::span<const Index> dst_strides);
+};
+
+// Runs a plan on buffers of `dtype` pointing at element [0, ..., 0] of the planned views.
+void sum(const ReducePlan& plan, DType dtype, const void* src, void* dst, bool accumulate,
+         int threads = 0);
 
 // The obvious loop over src in C order: the slow twin for tests.
 void reference_sum(const TensorView& src, const TensorView& dst_view, bool accumulate);

@@ -1,3 +1,5 @@
+#include "ein/tensor.hpp"
+
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
@@ -5,14 +7,14 @@
 
 #include "ein/support/checked.hpp"
 #include "ein/support/fault_injection.hpp"
-#include "ein/tensor.hpp"
+#include "ein/support/memory_stats.hpp"
 #include "ein/tensor/storage.hpp"
 
 namespace ein {
 
 std::shared_ptr<void> allocate_storage(DType dtype, Index numel) {
-  const Index bytes = support::checked_mul(numel, static_cast<Index>(itemsize(dtype)),
-                                           "tensor byte size");
+  const Index bytes =
+      support::checked_mul(numel, static_cast<Index>(itemsize(dtype)), "tensor byte size");
   auto out_of_memory = [&] {
     return Error(ErrorCode::OutOfMemory,
                  "unable to allocate " + std::to_string(bytes) + " bytes for a tensor");
@@ -20,12 +22,16 @@ std::shared_ptr<void> allocate_storage(DType dtype, Index numel) {
   // 64-byte alignment: a cache line and an AVX-512 register. Rounding up must not overflow.
   if (bytes > INT64_MAX - 63) throw out_of_memory();
   const auto rounded = static_cast<std::size_t>((bytes + 63) / 64 * 64);
-  void* p = support::should_fail_allocation() ? nullptr
-                                              : std::aligned_alloc(64, rounded == 0 ? 64 : rounded);
+  const std::size_t size = rounded == 0 ? 64 : rounded;
+  void* p = support::should_fail_allocation() ? nullptr : std::aligned_alloc(64, size);
   if (p == nullptr) throw out_of_memory();
+  support::note_allocation(static_cast<std::int64_t>(size));
   try {
     // The control block is a second allocation; if it fails, shared_ptr frees p itself.
-    return {p, [](void* q) { std::free(q); }};
+    return {p, [size](void* q) {
+              support::note_release(static_cast<std::int64_t>(size));
+              std::free(q);
+            }};
   } catch (const std::bad_alloc&) {
     throw out_of_memory();
   }
