@@ -40,6 +40,7 @@ def einsum(
     order: _Order = ...,
     casting: _Casting = ...,
     optimize: _Optimize = ...,
+    memory_limit: int | Literal["max_input"] | None = ...,
 ) -> _Result: ...
 @overload
 def einsum(
@@ -51,6 +52,7 @@ def einsum(
     order: _Order = ...,
     casting: _Casting = ...,
     optimize: _Optimize = ...,
+    memory_limit: int | Literal["max_input"] | None = ...,
 ) -> npt.NDArray[Any]: ...
 @overload
 def einsum(
@@ -63,9 +65,12 @@ def einsum(
     order: _Order = ...,
     casting: _Casting = ...,
     optimize: _Optimize = ...,
+    memory_limit: int | Literal["max_input"] | None = ...,
 ) -> _Result: ...
 def einsum_path(
-    *operands: Any, optimize: _Optimize = ...
+    *operands: Any,
+    optimize: _Optimize = ...,
+    memory_limit: int | Literal["max_input"] | None = ...,
 ) -> tuple[list[Union[str, tuple[int, ...]]], str]: ...
 
 # einsum beyond NumPy's grammar: repeated output labels (diagonal embedding), einops groups with
@@ -88,6 +93,7 @@ def einsum_ext(
     *operands_and_sublists: Any,
     dtype: npt.DTypeLike | None = ...,
     optimize: _Optimize = ...,
+    memory_limit: int | Literal["max_input"] | None = ...,
 ) -> _Result: ...
 def einsum_named(
     *tensors_and_pattern: Any,

@@ -17,7 +17,9 @@ _ORDERS = ("C", "F", "A", "K")
 _CASTINGS = ("no", "equiv", "safe", "same_kind", "unsafe")
 
 
-def einsum(*operands, out=None, dtype=None, order="K", casting="safe", optimize="auto"):
+def einsum(
+    *operands, out=None, dtype=None, order="K", casting="safe", optimize="auto", memory_limit=None
+):
     """Evaluates the Einstein summation convention on the operands, exactly as ``numpy.einsum``.
 
     ``einsum(subscripts, *operands, out=None, dtype=None, order='K', casting='safe',
@@ -36,6 +38,14 @@ def einsum(*operands, out=None, dtype=None, order="K", casting="safe", optimize=
     ``False`` (left to right), ``(name, memory_limit_in_elements)``, or an explicit path as
     ``numpy.einsum_path`` returns it (``['einsum_path', (0, 1), ...]``) or as a list of pairs.
 
+    ``memory_limit`` (ein's extension): a budget in bytes, or ``'max_input'`` (the largest
+    operand's size), for the call's intermediates and workspace. The path finder avoids larger
+    intermediates, and when the chosen path still needs more, ein slices the contraction (loops
+    over chunks of some labels, adding partial results) so it completes within the budget;
+    ``einsum_path`` reports the slicing. A budget no slicing can meet raises ``ValueError``
+    before anything is written. NumPy's ``optimize=(name, limit)`` form (limit in elements) is
+    the same budget.
+
     ``out`` may overlap the operands; the result is NumPy's. ``order='F'`` gives a
     Fortran-ordered result; other orders give C order. The GIL is released while computing.
 
@@ -50,16 +60,35 @@ def einsum(*operands, out=None, dtype=None, order="K", casting="safe", optimize=
     >>> ein.einsum(a, [0, 1], b, [1, 2], [0, 2]).shape
     (2, 4)
     """
-    if out is None and dtype is None and order == "K" and casting == "safe":
+    if out is None and dtype is None and order == "K" and casting == "safe" and memory_limit is None:
         # The common call: the compiled module does everything, or answers NotImplemented when
         # an operand or optimize value needs the general route below.
         result = _c_einsum(operands, optimize)
         if result is not NotImplemented:
             return result
-    return _einsum_general(operands, out, dtype, order, casting, optimize)
+    return _einsum_general(operands, out, dtype, order, casting, optimize, memory_limit)
 
 
-def einsum_path(*operands, optimize="greedy"):
+def _budget(opt, memory_limit, itemsize):
+    """The byte budget: memory_limit= (bytes or 'max_input') wins over optimize=(name, elements)."""
+    if memory_limit is None:
+        return memory_limit_bytes(opt.memory_limit, itemsize)
+    if isinstance(memory_limit, str):
+        if memory_limit != "max_input":
+            raise ValueError(
+                f"memory_limit must be a number of bytes or 'max_input', got {memory_limit!r}"
+            )
+        return memory_limit
+    if isinstance(memory_limit, bool) or not isinstance(memory_limit, (int, np.integer)):
+        raise TypeError(
+            f"memory_limit must be a number of bytes or 'max_input', got {memory_limit!r}"
+        )
+    if memory_limit < 0:
+        raise ValueError(f"memory_limit must be >= 0 bytes, got {memory_limit}")
+    return int(memory_limit)
+
+
+def einsum_path(*operands, optimize="greedy", memory_limit=None):
     """The contraction path ein would take, and a report, like ``numpy.einsum_path``.
 
     Returns ``(path, report)``: ``path`` is ``['einsum_path', (i, j), ...]`` (pass it back as
@@ -77,13 +106,13 @@ def einsum_path(*operands, optimize="greedy"):
     arrays = tuple(as_operand(x, f"operand {i}") for i, x in enumerate(arrays))
     itemsize = np.result_type(*arrays).itemsize
     pairs, report = _ein.einsum_path(
-        subscripts, arrays, opt.finder, opt.path, memory_limit_bytes(opt.memory_limit, itemsize)
+        subscripts, arrays, opt.finder, opt.path, _budget(opt, memory_limit, itemsize)
     )
     steps = [(0,)] if len(arrays) == 1 else [tuple(p) for p in pairs]
     return ["einsum_path", *steps], report
 
 
-def _einsum_general(operands, out, dtype, order, casting, optimize):
+def _einsum_general(operands, out, dtype, order, casting, optimize, memory_limit=None):
     subscripts, arrays = _parse_operands(operands)
     opt = parse_optimize(optimize, len(arrays))
     if order not in _ORDERS:
@@ -105,7 +134,7 @@ def _einsum_general(operands, out, dtype, order, casting, optimize):
                 _check_cast(a.dtype, result_dtype, casting, f"operand {i}")
     args = (subscripts, *arrays)
     if out is None:
-        limit = memory_limit_bytes(opt.memory_limit, result_dtype.itemsize)
+        limit = _budget(opt, memory_limit, result_dtype.itemsize)
         dtype_name = None if dtype is None else dtype.name
         return _c_einsum(
             args, opt.finder, dtype_name, None, order == "F", opt.path, limit, True
@@ -120,7 +149,7 @@ def _einsum_general(operands, out, dtype, order, casting, optimize):
         common = np.promote_types(result_dtype, out.dtype)
         if common != result_dtype and common in SUPPORTED_DTYPES:
             result_dtype = dtype = common
-    limit = memory_limit_bytes(opt.memory_limit, result_dtype.itemsize)
+    limit = _budget(opt, memory_limit, result_dtype.itemsize)
     dtype_name = None if dtype is None else dtype.name
     _check_cast(result_dtype, out.dtype, casting, "the result into out")
     if is_viewable_out(out) and np.can_cast(result_dtype, out.dtype, "safe"):

@@ -33,6 +33,13 @@ ContractionPath path_from_python(nb::handle path) {
 
 std::optional<std::int64_t> memory_limit_from_python(nb::handle limit) {
   if (limit.is_none()) return std::nullopt;
+  // 'max_input': the largest operand's size (opt_einsum's spelling), resolved by the planner.
+  if (nb::isinstance<nb::str>(limit)) {
+    if (std::string_view(nb::borrow<nb::str>(limit).c_str()) == "max_input") {
+      return EinsumOptions::kMaxInput;
+    }
+    throw nb::value_error("memory_limit must be a number of bytes or 'max_input'");
+  }
   return nb::cast<std::int64_t>(limit);
 }
 

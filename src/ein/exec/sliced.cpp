@@ -12,7 +12,11 @@
 namespace ein::exec {
 namespace {
 
-std::size_t align64(std::size_t bytes) { return (bytes + 63) / 64 * 64; }
+// Where a buffer of `size` bytes starts after `used` bytes (the lowering's alignment rule).
+std::size_t place_after(std::size_t used, std::size_t size) {
+  const std::size_t align = size >= 64 ? 64 : 16;
+  return (used + align - 1) / align * align;
+}
 
 // The chunk problem: every sliced label restricted to `extent[label]` (the others unchanged).
 struct ChunkShape {
@@ -47,7 +51,7 @@ std::size_t result_bytes(const lowering::Plan& p) {
 
 // Workspace of a chunk plan plus the chunk-result buffer after it.
 std::size_t need_of(const lowering::Plan& p) {
-  return align64(p.workspace_bytes) + result_bytes(p);
+  return place_after(p.workspace_bytes, result_bytes(p)) + result_bytes(p);
 }
 
 bool in_output(const expr::ParsedExpression& e, int label) { return e.in_output(label); }
@@ -135,7 +139,7 @@ SlicedPlan fit_memory_limit(lowering::Plan whole, const EinsumOptions& options) 
       result = std::max(result, result_bytes(p));
       candidate.variants[v] = std::move(p);
     }
-    candidate.result_offset = align64(ws);
+    candidate.result_offset = place_after(ws, result);
     candidate.workspace_bytes = candidate.result_offset + result;
     if (candidate.workspace_bytes > budget) continue;  // a remainder variant lowered worse
 

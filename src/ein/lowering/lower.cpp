@@ -46,9 +46,12 @@ class Lowerer {
     const Index bytes = support::checked_mul(std::max<Index>(numel, 1), isz, "workspace size");
     ValueRef r;
     r.kind = ValueRef::Kind::Workspace;
-    // Offsets are 64-byte aligned; the running total is checked like every other byte count.
+    // Offsets of values of a cache line or more are 64-byte aligned (whole lines, aligned SIMD);
+    // smaller ones only 16-byte (every dtype's alignment), so that many tiny intermediates do
+    // not inflate small memory budgets. The running total is checked like every byte count.
+    const Index align = bytes >= 64 ? 64 : 16;
     const auto used = static_cast<Index>(plan_.workspace_bytes);
-    const Index offset = support::checked_add(used, 63, "workspace size") / 64 * 64;
+    const Index offset = support::checked_add(used, align - 1, "workspace size") / align * align;
     r.offset = static_cast<std::size_t>(offset);
     plan_.workspace_bytes =
         static_cast<std::size_t>(support::checked_add(offset, bytes, "workspace size"));
