@@ -1,9 +1,13 @@
 // `ein eval SUBSCRIPTS OPERAND...`: any einsum over .npy files and .npz members.
+#include <algorithm>
 #include <map>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "cli_common.hpp"
 #include "commands.hpp"
+#include "ein/beyond.hpp"
 #include "ein/einsum.hpp"
 
 namespace ein::cli {
@@ -15,8 +19,25 @@ struct EvalOptions {
   std::vector<std::string> operands;
   std::string optimize = "auto";
   std::string dtype;
+  bool ext = false;    // ein::einsum_ext: repeated output labels, groups (docs/beyond.md)
+  bool named = false;  // ein::einsum_named: names separated by spaces
+  std::vector<std::string> sizes;  // NAME=N for groups
   OutputOptions out;
 };
+
+AxisSizes parse_sizes(const std::vector<std::string>& specs) {
+  AxisSizes sizes;
+  for (const std::string& spec : specs) {
+    const std::size_t eq = spec.find('=');
+    const std::string digits = eq == std::string::npos ? "" : spec.substr(eq + 1);
+    if (eq == 0 || digits.empty() || digits.size() > 18 ||
+        digits.find_first_not_of("0123456789") != std::string::npos) {
+      throw UsageError("--size expects NAME=N (N a non-negative integer), got '" + spec + "'");
+    }
+    sizes.emplace_back(spec.substr(0, eq), std::stoll(digits));
+  }
+  return sizes;
+}
 
 // How many products each output element sums (product of the extents of the summed labels), for
 // the --expect tolerance. Only called after einsum accepted the subscripts.
@@ -66,6 +87,16 @@ int run_eval(const EvalOptions& o) {
   if (!o.dtype.empty()) opt.dtype = parse_dtype(o.dtype);
   std::vector<TensorView> views(tensors.begin(), tensors.end());
   const double t0 = now_seconds();
+  if (o.ext || o.named || !o.sizes.empty()) {
+    const AxisSizes sizes = parse_sizes(o.sizes);
+    const Tensor result = o.named ? einsum_named(o.subscripts, views, sizes, opt)
+                                  : einsum_ext(o.subscripts, views, sizes, opt);
+    const double seconds = now_seconds() - t0;
+    // The --expect tolerance needs the summation length; bound it by the largest operand.
+    Index largest = 1;
+    for (const Tensor& t : tensors) largest = std::max(largest, t.numel());
+    return emit_result(result, o.out, o.subscripts, seconds, static_cast<double>(largest));
+  }
   const Tensor result = einsum(o.subscripts, views, opt);
   const double seconds = now_seconds() - t0;
   return emit_result(result, o.out, o.subscripts, seconds, summation_length(o.subscripts, tensors));
@@ -88,6 +119,13 @@ void add_eval_command(CLI::App& app, Action& action) {
                   "Path finder: auto, greedy, optimal, dp, branch or none")
       ->capture_default_str();
   cmd->add_option("--dtype", o->dtype, "Compute and return in this dtype (NumPy's dtype=)");
+  cmd->add_flag("--ext", o->ext,
+                "Beyond NumPy: repeated output labels ('i->ii') and groups ('(ij)k,kl->ijl')");
+  cmd->add_flag("--named", o->named,
+                "Names separated by spaces: 'batch i d, batch j d -> batch i j' (implies --ext)");
+  cmd->add_option("--size", o->sizes, "Size of a label in a group, NAME=N (repeatable)")
+      ->type_name("NAME=N")
+      ->allow_extra_args(false);  // one NAME=N per --size, so the subscripts stay positional
   add_output_options(cmd, o->out);
   cmd->callback([o, &action] { action = [o] { return run_eval(*o); }; });
 }
