@@ -110,7 +110,17 @@ def _prepare(function, arrays, dtype, optimize):
     return arrays, opt, limit, None if dtype is None else dtype.name
 
 
+# numpy.einsum's keywords that these functions do not take: an error, not a size named "out".
+_NOT_SIZES = ("out", "order", "casting")
+
+
 def _sizes(sizes, axes_lengths, function):
+    for name in _NOT_SIZES:
+        if name in axes_lengths:
+            raise TypeError(
+                f"{function}() does not take {name}= (for an axis named {name!r}, pass "
+                f"sizes={{{name!r}: n}})"
+            )
     merged = {}
     if sizes is not None:
         if not hasattr(sizes, "items"):

@@ -143,6 +143,21 @@ def test_groups_on_strided_views_and_torch_style_inputs():
                                [[1.0, 3.0], [2.0, 4.0]])
 
 
+def test_implicit_mode_after_splitting_groups():
+    rng = rng_for("implicit groups")
+    a = rng.standard_normal((6, 4))
+    b = rng.standard_normal((4, 5))
+    # Labels used once, in ASCII order, as NumPy's implicit mode: i, j, l.
+    np.testing.assert_allclose(
+        ein.einsum_ext("(ji)k,kl", a, b, j=2), np.einsum("jik,kl", a.reshape(2, 3, 4), b)
+    )
+    # An axis named like a reserved keyword goes through sizes=.
+    np.testing.assert_allclose(
+        ein.einsum_named(a, "(out c) k -> c out k", sizes={"out": 3}),
+        a.reshape(3, 2, 4).transpose(1, 0, 2),
+    )
+
+
 def test_named_groups_and_ellipsis_in_output_group():
     rng = rng_for("named groups")
     x = rng.standard_normal((6, 8))
@@ -193,6 +208,8 @@ def test_bad_input_is_a_value_error(call, message):
         lambda a: ein.einsum_ext(a, [0], [0], i=2),
         lambda a: ein.einsum_ext("i->i", a.astype(np.float16)),
         lambda a: ein.einsum_ext("i->ii", a, sizes=[("i", 2)]),
+        lambda a: ein.einsum_ext("i->ii", a, out=np.zeros((4, 4))),
+        lambda a: ein.einsum_named(a, "i -> i", order="F"),
     ],
 )
 def test_wrong_types_are_type_errors(call):
