@@ -171,7 +171,8 @@ def test_named_groups_and_ellipsis_in_output_group():
 @pytest.mark.parametrize(
     "call, message",
     [
-        (lambda a, b: ein.einsum_ext("(ij)k,kl->ijl", a, b), "Could not infer sizes for {'i', 'j'}"),
+        (lambda a, b: ein.einsum_ext("(ij)k,kl->ijl", a, b),
+         "Could not infer sizes for {'i', 'j'}"),
         (lambda a, b: ein.einsum_ext("(ij)k,kl->ijl", a, b, i=4),
          "can't divide axis of length 6 in chunks of 4"),
         (lambda a, b: ein.einsum_ext("(ij)k,kl->ijl", a, b, i=2, j=2), "Shape mismatch, 6 != 4"),
