@@ -41,7 +41,8 @@ struct ParsedExpression {
   std::vector<int> output;
   // Per label: the broadcast extent (an operand axis of extent 1 broadcasts against it).
   std::vector<Index> extents;
-  // Per label: "i" for a letter, "...0", "...1", ... for the '...' axes (leftmost first).
+  // Per label: "i" for a letter (parse_tokens: the name given), "...0", "...1", ... for the '...'
+  // axes (leftmost first).
   std::vector<std::string> label_names;
   // Per label: one printable char for reports and equation(): the letter itself, or for '...'
   // axes a letter no named label uses (upper-case first). Unique while there are at most 52
