@@ -7,5 +7,6 @@
 #include "ein/error.hpp"
 #include "ein/ops.hpp"
 #include "ein/options.hpp"
+#include "ein/plan_file.hpp"
 #include "ein/products.hpp"
 #include "ein/tensor.hpp"

@@ -110,6 +110,16 @@ class Expression {
   const PathInfo& info() const;
   std::size_t workspace_bytes() const;
 
+  // Persistent plans (ein/plan_file.hpp saves many to a file): a versioned, checksummed record
+  // of what defines the plan — the canonical equation, the operand specs, the options and the
+  // complete contraction path — so loading skips the path search. deserialize() treats the
+  // bytes as untrusted: every length and enum is bounds-checked, the checksum verified, and the
+  // plan rebuilt through compile() with all of its validation; any defect is an
+  // ein::Error(IoError) naming it. Expressions with more than 52 labels cannot be saved
+  // (InvalidArgument).
+  [[nodiscard]] std::vector<std::byte> serialize() const;
+  static Expression deserialize(std::span<const std::byte> bytes);
+
  private:
   std::shared_ptr<const CompiledPlan> plan_;
 };

@@ -22,6 +22,16 @@ enum class GemmRoute {
   PermuteThenGemm,  // always permute operands into the workspace first
 };
 
+// The algebra einsum computes in: its "sum" and its "product" (see docs/semirings.md).
+//   Standard   sum, product                      (NumPy's einsum)
+//   MaxPlus    max, +      zero -inf             (Viterbi, longest paths)
+//   MinPlus    min, +      zero +inf             (shortest paths)
+//   LogSumExp  log(sum(exp)), +   zero -inf      (log-space probabilities; computed stably)
+//   MaxTimes   max, *      zero 0                (Viterbi on probabilities; inputs >= 0)
+// A sum over no terms (a summed label of extent 0) is the semiring's zero. Non-standard
+// semirings take float32 and float64 only (other dtypes: ein::Error(DTypeMismatch)).
+enum class Semiring { Standard, MaxPlus, MinPlus, LogSumExp, MaxTimes };
+
 struct EinsumOptions {
   // Path finder: "auto", "greedy", "optimal", "dp", "branch" or "none" (left to right). Ignored
   // when `path` is given.
@@ -35,7 +45,7 @@ struct EinsumOptions {
   // NumPy's and opt_einsum's memory_limit do); when the chosen path still needs more workspace,
   // the executor slices the contraction: it loops over chunks of one or more labels, adding up
   // partial results for summed labels, so the call completes within the budget. A budget no
-  // slicing can meet is an ein::Error(InvalidArgument) raised before anything is allocated or
+  // slicing can meet is an ein::Error(MemoryLimit) raised before anything is allocated or
   // written. kMaxInput means the largest operand's size (in the computation dtype), NumPy's
   // 'max_input'.
   std::optional<std::int64_t> memory_limit;
@@ -43,6 +53,8 @@ struct EinsumOptions {
   GemmRoute gemm_route = GemmRoute::Auto;
   // Threads for ein's own loops and BLAS; 0 means all cores.
   int threads = 0;
+  // The semiring of the einsum's sums and products; paths are planned the same way.
+  Semiring semiring = Semiring::Standard;
 };
 
 }  // namespace ein

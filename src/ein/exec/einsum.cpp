@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <string>
 
+#include "ein/exec/compiled_plan.hpp"
 #include "ein/exec/execute.hpp"
 #include "ein/exec/sliced.hpp"
 #include "ein/exec/workspace.hpp"
@@ -11,12 +12,6 @@
 #include "ein/lowering/plan.hpp"
 
 namespace ein {
-
-class CompiledPlan {
- public:
-  explicit CompiledPlan(exec::SlicedPlan p) : plan(std::move(p)) {}
-  exec::SlicedPlan plan;  // plan.whole when it fits its memory limit (or has none)
-};
 
 namespace {
 
@@ -153,7 +148,7 @@ std::optional<TensorView> einsum_view(std::string_view subscripts, const TensorV
 Expression Expression::compile(std::string_view subscripts, std::span<const OperandSpec> operands,
                                const EinsumOptions& options) {
   Expression e;
-  e.plan_ = std::make_shared<const CompiledPlan>(plan_for(subscripts, operands, options));
+  e.plan_ = std::make_shared<const CompiledPlan>(plan_for(subscripts, operands, options), options);
   return e;
 }
 

@@ -96,7 +96,7 @@ SlicedPlan fit_memory_limit(lowering::Plan whole, const EinsumOptions& options) 
       }
     }
     if (best < 0) {
-      throw Error(ErrorCode::InvalidArgument,
+      throw Error(ErrorCode::MemoryLimit,
                   "einsum: memory_limit of " + std::to_string(budget) +
                       " bytes cannot be met: even with every label sliced to chunks of 1 the "
                       "contraction needs " +

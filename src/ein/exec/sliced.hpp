@@ -45,7 +45,7 @@ struct SlicedPlan {
 
 // Wraps `whole` (lowered with `options`) so that it runs within options.memory_limit: unchanged
 // when it fits or there is no limit, sliced otherwise. Fills whole.info's memory fields. Throws
-// ein::Error(InvalidArgument) when no slicing meets the limit.
+// ein::Error(MemoryLimit) when no slicing meets the limit.
 SlicedPlan fit_memory_limit(lowering::Plan whole, const EinsumOptions& options);
 
 // Runs a sliced plan into `result` (the whole output shape and dtype, any non-zero strides, not

@@ -55,7 +55,7 @@ TEST(Sliced, CorpusUnderShrinkingBudgets) {
         e = Expression::compile(c.subscripts, specs, options);
       } catch (const Error& err) {
         // Possible when a plan needs buffers no chunk size can shrink enough.
-        EXPECT_EQ(err.code(), ErrorCode::InvalidArgument) << c.describe();
+        EXPECT_EQ(err.code(), ErrorCode::MemoryLimit) << c.describe();
         EXPECT_NE(std::string(err.what()).find("cannot be met"), std::string::npos);
         ++impossible;
         continue;
@@ -164,7 +164,7 @@ TEST(Sliced, ImpossibleAndInvalidBudgetsAreErrorsThatWriteNothing) {
     einsum_into("ij,jk->ki", views, out, options);
     ADD_FAILURE() << "expected an error";
   } catch (const Error& e) {
-    EXPECT_EQ(e.code(), ErrorCode::InvalidArgument);
+    EXPECT_EQ(e.code(), ErrorCode::MemoryLimit);
     EXPECT_NE(std::string(e.what()).find("memory_limit of 1 bytes cannot be met"),
               std::string::npos)
         << e.what();
