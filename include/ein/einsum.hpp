@@ -109,6 +109,9 @@ class Expression {
   DType output_dtype() const;
   const PathInfo& info() const;
   std::size_t workspace_bytes() const;
+  // The options and operand specs it was compiled with.
+  const EinsumOptions& options() const;
+  const std::vector<OperandSpec>& operand_specs() const;
 
   // Persistent plans (ein/plan_file.hpp saves many to a file): a versioned, checksummed record
   // of what defines the plan — the canonical equation, the operand specs, the options and the

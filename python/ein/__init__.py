@@ -10,6 +10,8 @@ GIL is released while computing.
 (2, 4, 5)
 """
 
+import os
+
 from ._beyond import einsum_ext, einsum_named
 from ._einsum import einsum, einsum_path
 from ._expression import ContractExpression, contract_expression
@@ -54,8 +56,37 @@ __all__ = [
     "SUPPORTED_DTYPES",
     "PATH_NAMES",
     "clear_plan_cache",
+    "save_plans",
+    "load_plans",
 ]
 __all__ += [*_NN_NAMES, "keras"]
+
+
+def save_plans(path) -> int:
+    """Saves the plans ``ein.einsum`` has compiled to ``path`` (ein's own versioned, checksummed
+    format); returns how many. A later process calls ``ein.load_plans(path)`` to skip planning.
+
+    >>> import numpy as np, ein, tempfile, os
+    >>> _ = ein.einsum('ij,jk,kl->il', np.ones((2, 3)), np.ones((3, 4)), np.ones((4, 5)))
+    >>> path = os.path.join(tempfile.mkdtemp(), 'plans.ein')
+    >>> ein.save_plans(path) >= 1
+    True
+    >>> ein.clear_plan_cache(); ein.load_plans(path) >= 1
+    True
+    """
+    from . import _ein
+
+    return _ein.save_plans(os.fspath(path))
+
+
+def load_plans(path) -> int:
+    """Loads a plan file written by ``ein.save_plans`` into ``ein.einsum``'s plan cache; returns
+    how many plans were loaded. The file is untrusted input: a damaged or forged file raises
+    ``ValueError`` naming the defect (also when it cannot be read) and leaves the cache
+    unchanged."""
+    from . import _ein
+
+    return _ein.load_plans(os.fspath(path))
 
 
 def clear_plan_cache() -> None:

@@ -128,6 +128,15 @@ void bind_einsum(nb::module_& m) {
       "clear_plan_cache", [] { global_plan_cache().clear(); },
       "Forgets every compiled plan ein.einsum has cached.");
   m.def(
+      "save_plans",
+      // The GIL stays held: the snapshot shares plans that own Python objects.
+      [](const std::string& path) { return save_cache(global_plan_cache(), path); },
+      nb::arg("path"), "Saves ein.einsum's compiled plans to a plan file; returns their number.");
+  m.def(
+      "load_plans",
+      [](const std::string& path) { return load_cache(global_plan_cache(), path); },
+      nb::arg("path"), "Loads a plan file into ein.einsum's cache; returns the plans loaded.");
+  m.def(
       "plan_cache_size", [] { return global_plan_cache().size(); },
       "How many compiled plans ein.einsum holds.");
 }

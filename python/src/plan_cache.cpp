@@ -3,6 +3,7 @@
 #include <cstring>
 #include <vector>
 
+#include "ein/plan_file.hpp"
 #include "numpy_bridge.hpp"
 
 namespace ein::python {
@@ -19,6 +20,20 @@ constexpr Index kReleaseGilElements = 16384;
 
 }  // namespace
 
+void finish_plan(CachedPlan& plan, Expression expression, const EinsumRequest& request) {
+  plan.expression = std::move(expression);
+  plan.subscripts = std::string(request.subscripts);
+  plan.allow_view = request.allow_view;
+  Index elements = checked_numel(plan.expression.output_shape());
+  for (const OperandSpec& spec : plan.expression.operand_specs()) {
+    elements += checked_numel(spec.shape);
+  }
+  plan.out_dtype = plan.expression.output_dtype();
+  plan.out_rank = static_cast<int>(plan.expression.output_shape().size());
+  plan.release_gil = elements >= kReleaseGilElements ||
+                     plan.expression.info().optimized_flops >= kReleaseGilFlops;
+}
+
 void append_operand_key(std::string& key, const TensorView& operand) {
   key.push_back(static_cast<char>(operand.dtype()));
   key.push_back(static_cast<char>(operand.rank()));
@@ -33,6 +48,7 @@ void append_options_key(std::string& key, const EinsumRequest& request) {
   const EinsumOptions& o = request.options;
   key.push_back(request.allow_view ? 'v' : '-');
   key.push_back(o.dtype ? static_cast<char>(*o.dtype) : '\x7f');
+  key.push_back(o.acc_dtype ? static_cast<char>(*o.acc_dtype) : '\x7f');
   key.push_back(static_cast<char>(o.gemm_route));
   append_int(key, o.threads);
   append_int(key, o.memory_limit ? *o.memory_limit : -1);
@@ -63,17 +79,8 @@ std::shared_ptr<CachedPlan> compile_plan(const EinsumRequest& request,
   }
   std::vector<OperandSpec> specs;
   specs.reserve(operands.size());
-  Index elements = 0;
-  for (const TensorView& v : operands) {
-    specs.push_back(OperandSpec::of(v));
-    elements += v.numel();
-  }
-  plan->expression = Expression::compile(request.subscripts, specs, request.options);
-  plan->out_dtype = plan->expression.output_dtype();
-  plan->out_rank = static_cast<int>(plan->expression.output_shape().size());
-  elements += checked_numel(plan->expression.output_shape());
-  plan->release_gil = elements >= kReleaseGilElements ||
-                      plan->expression.info().optimized_flops >= kReleaseGilFlops;
+  for (const TensorView& v : operands) specs.push_back(OperandSpec::of(v));
+  finish_plan(*plan, Expression::compile(request.subscripts, specs, request.options), request);
   return plan;
 }
 
@@ -96,6 +103,14 @@ void PlanCache::clear() {
     std::lock_guard<std::mutex> lock(mutex_);
     old.swap(plans_);
   }
+}
+
+std::vector<std::shared_ptr<const CachedPlan>> PlanCache::snapshot() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  std::vector<std::shared_ptr<const CachedPlan>> out;
+  out.reserve(plans_.size());
+  for (const auto& [key, plan] : plans_) out.push_back(plan);
+  return out;
 }
 
 std::size_t PlanCache::size() {
@@ -126,6 +141,69 @@ std::shared_ptr<const CachedPlan> get_plan(PlanCache& cache, const EinsumRequest
   if (!plan->is_view) plan->out_shape = shape_tuple(plan->expression.output_shape());
   cache.insert(key, plan);
   return plan;
+}
+
+std::size_t save_cache(PlanCache& cache, const std::string& path) {
+  std::vector<SavedPlan> saved;
+  for (const auto& plan : cache.snapshot()) {
+    if (plan->is_view) continue;  // nothing to plan: recomputed on first use
+    saved.push_back({plan->subscripts + (plan->allow_view ? "\x01v" : "\x01-"), plan->expression});
+  }
+  save_plans(path, saved);
+  return saved.size();
+}
+
+std::size_t load_cache(PlanCache& cache, const std::string& path) {
+  std::vector<SavedPlan> loaded = load_plans(path);
+  // Every record is checked before any is inserted: a bad file changes nothing.
+  std::vector<std::pair<std::string, std::shared_ptr<const CachedPlan>>> entries;
+  for (std::size_t k = 0; k < loaded.size(); ++k) {
+    SavedPlan& saved = loaded[k];
+    const std::string& tag = saved.tag;
+    const std::size_t mark = tag.rfind('\x01');
+    if (mark == std::string::npos || mark + 2 != tag.size() ||
+        (tag[mark + 1] != 'v' && tag[mark + 1] != '-')) {
+      throw Error(ErrorCode::IoError,
+                  "load_plans: record " + std::to_string(k) + " is not an ein.einsum cache entry");
+    }
+    EinsumRequest request;
+    const std::string subscripts = tag.substr(0, mark);
+    request.subscripts = subscripts;
+    request.allow_view = tag[mark + 1] == 'v';
+    request.options = saved.expression.options();
+    const std::vector<OperandSpec>& specs = saved.expression.operand_specs();
+    // The tag must denote the plan's own contraction (else a crafted file could make a cached
+    // key run another einsum): parsing it for the plan's shapes gives the same equation.
+    EinsumOptions plain;
+    plain.optimize = "none";
+    std::string equation;
+    try {
+      equation = einsum_path(subscripts, specs, plain).equation;
+    } catch (const Error& e) {
+      throw Error(ErrorCode::IoError, "load_plans: record " + std::to_string(k) +
+                                          ": its subscripts do not parse: " + e.what());
+    }
+    if (equation != saved.expression.info().equation) {
+      throw Error(ErrorCode::IoError, "load_plans: record " + std::to_string(k) + ": subscripts '" +
+                                          subscripts + "' do not match the plan's equation '" +
+                                          saved.expression.info().equation + "'");
+    }
+    std::vector<TensorView> views;
+    for (const OperandSpec& spec : specs) {
+      views.emplace_back(nullptr, spec.dtype, spec.shape, spec.strides);
+    }
+    // A view-eligible single-operand einsum that sums nothing is cached as a view, not a plan.
+    if (request.allow_view && views.size() == 1 && einsum_view(subscripts, views[0])) continue;
+    std::string key;
+    append_options_key(key, request);
+    for (const TensorView& v : views) append_operand_key(key, v);
+    auto plan = std::make_shared<CachedPlan>();
+    finish_plan(*plan, std::move(saved.expression), request);
+    plan->out_shape = shape_tuple(plan->expression.output_shape());
+    entries.emplace_back(std::move(key), std::move(plan));
+  }
+  for (auto& [key, plan] : entries) cache.insert(std::move(key), std::move(plan));
+  return entries.size();
 }
 
 void run_plan(const CachedPlan& plan, std::span<const TensorView> operands, const TensorView& out) {

@@ -12,6 +12,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include "ein/einsum.hpp"
 
@@ -32,6 +33,8 @@ struct EinsumRequest {
 // only touched with the GIL held.
 struct CachedPlan {
   Expression expression;  // unset for views
+  std::string subscripts;  // as the caller spelled them (plan files store them as the tag)
+  bool allow_view = false;
   nb::object out_shape;   // tuple for numpy.empty
   DType out_dtype = DType::Float64;
   int out_rank = 0;
@@ -49,6 +52,9 @@ void append_operand_key(std::string& key, const TensorView& operand);
 // Appends the options' part of a cache key.
 void append_options_key(std::string& key, const EinsumRequest& request);
 
+// Fills a plan's fields from a compiled expression and the request it answers.
+void finish_plan(CachedPlan& plan, Expression expression, const EinsumRequest& request);
+
 // Compiles a plan (the GIL may be released by the caller). Throws ein::Error on user mistakes.
 std::shared_ptr<CachedPlan> compile_plan(const EinsumRequest& request,
                                          std::span<const TensorView> operands);
@@ -62,6 +68,8 @@ class PlanCache {
   void insert(std::string key, std::shared_ptr<const CachedPlan> plan);
   void clear();
   std::size_t size();
+  // Every plan held now (for saving them).
+  std::vector<std::shared_ptr<const CachedPlan>> snapshot();
   std::size_t capacity() const noexcept { return capacity_; }
 
  private:
@@ -77,6 +85,13 @@ PlanCache& global_plan_cache();
 // Finds or compiles the plan for these operands (compiling with the GIL released).
 std::shared_ptr<const CachedPlan> get_plan(PlanCache& cache, const EinsumRequest& request,
                                            std::span<const TensorView> operands);
+
+// Plan files for the cache (ein.save_plans / ein.load_plans): every compiled (non-view) plan,
+// tagged with the caller's subscripts. Loading rebuilds each cache key from the record's own
+// contents and accepts a tag only when it denotes the same contraction as the plan. Return the
+// number of plans written / loaded.
+std::size_t save_cache(PlanCache& cache, const std::string& path);
+std::size_t load_cache(PlanCache& cache, const std::string& path);
 
 // Runs `plan` into `out` (any layout; may overlap the operands; cast safely to out's dtype).
 void run_plan(const CachedPlan& plan, std::span<const TensorView> operands, const TensorView& out);

@@ -9,12 +9,15 @@
 //   "EINX" u32 version | u32 payload_bytes | payload | u32 crc32(payload)
 //   payload: str equation | u32 operands {u8 dtype, u32 rank, i64 shape[rank], i64 strides[rank]}
 //            | u8 has_dtype, u8 dtype | u8 has_limit, i64 limit | u8 gemm_route | i32 threads
-//            | u32 pairs {i32 i, i32 j}
+//            | str optimize | u32 pairs {i32 i, i32 j} (the caller's path, usually none)
+//            | u32 pairs {i32 i, i32 j} (the complete path executed)
 //   str: u32 length, bytes.
+// A plan file: "EINPLANS" u32 version | u32 count | count x {str tag | u32 size | record}.
 #include "ein/plan_file.hpp"
 
 #include <zlib.h>
 
+#include <algorithm>
 #include <bit>
 #include <cstring>
 #include <fstream>
@@ -22,6 +25,7 @@
 #include <string>
 
 #include "ein/exec/compiled_plan.hpp"
+#include "ein/path/path.hpp"
 
 namespace ein {
 
@@ -118,6 +122,19 @@ std::uint8_t flag(Reader& r, const char* where) {
 
 }  // namespace
 
+const EinsumOptions& Expression::options() const {
+  if (!plan_) {
+    throw Error(ErrorCode::InvalidArgument,
+                "Expression: not compiled (use Expression::compile to create one)");
+  }
+  return plan_->options;
+}
+
+const std::vector<OperandSpec>& Expression::operand_specs() const {
+  (void)options();  // the same "not compiled" check
+  return plan_->plan.whole.operands;
+}
+
 std::vector<std::byte> Expression::serialize() const {
   if (!plan_) {
     throw Error(ErrorCode::InvalidArgument,
@@ -145,10 +162,13 @@ std::vector<std::byte> Expression::serialize() const {
   w.put(static_cast<std::int64_t>(o.memory_limit.value_or(0)));
   w.put(static_cast<std::uint8_t>(o.gemm_route));
   w.put(static_cast<std::int32_t>(o.threads));
-  w.put(static_cast<std::uint32_t>(plan.executed_path.size()));
-  for (const auto& [i, j] : plan.executed_path) {
-    w.put(static_cast<std::int32_t>(i));
-    w.put(static_cast<std::int32_t>(j));
+  w.put_str(o.optimize);
+  for (const ContractionPath* path : {&o.path, &plan.executed_path}) {
+    w.put(static_cast<std::uint32_t>(path->size()));
+    for (const auto& [i, j] : *path) {
+      w.put(static_cast<std::int32_t>(i));
+      w.put(static_cast<std::int32_t>(j));
+    }
   }
   Writer record;
   for (char c : kRecordMagic) record.put(c);
@@ -204,36 +224,58 @@ Expression Expression::deserialize(std::span<const std::byte> bytes) {
   }
   o.gemm_route = static_cast<GemmRoute>(route);
   o.threads = r.get<std::int32_t>();
-  const auto pairs = r.get<std::uint32_t>();
-  if (pairs >= n) bad(std::to_string(pairs) + " path steps for " + std::to_string(n) + " operands");
-  for (std::uint32_t k = 0; k < pairs; ++k) {
-    const auto i = r.get<std::int32_t>();
-    const auto j = r.get<std::int32_t>();
-    o.path.emplace_back(i, j);
-  }
+  o.optimize = r.get_str(kMaxEquation);
+  auto read_path = [&](ContractionPath& path) {
+    const auto pairs = r.get<std::uint32_t>();
+    if (pairs >= n) {
+      bad(std::to_string(pairs) + " path steps for " + std::to_string(n) + " operands");
+    }
+    for (std::uint32_t k = 0; k < pairs; ++k) {
+      const auto i = r.get<std::int32_t>();
+      const auto j = r.get<std::int32_t>();
+      path.emplace_back(i, j);
+    }
+  };
+  read_path(o.path);
+  EinsumOptions executed = o;
+  executed.path.clear();
+  read_path(executed.path);
   if (r.left() != 0) bad(std::to_string(r.left()) + " stray bytes in the payload");
-  // compile() validates everything else (equation, shapes, strides, path) as for any caller.
+  // compile() validates everything else (equation, shapes, strides, path, the finder's name) as
+  // for any caller; the stored complete path replaces the search.
   try {
-    return compile(equation, specs, o);
+    if (!o.path.empty()) path::validate_path(o.path, static_cast<int>(n));
+    const std::vector<std::string> finders = path::path_finder_names();
+    if (std::find(finders.begin(), finders.end(), o.optimize) == finders.end()) {
+      bad("unknown path finder '" + o.optimize + "'");
+    }
+    Expression e = compile(equation, specs, executed);
+    e.plan_ = std::make_shared<const CompiledPlan>(e.plan_->plan, std::move(o));
+    return e;
   } catch (const Error& e) {
     throw Error(ErrorCode::IoError, std::string("plan record: invalid plan: ") + e.what());
   }
 }
 
-std::vector<std::byte> plans_to_bytes(std::span<const Expression> plans) {
+std::vector<std::byte> plans_to_bytes(std::span<const SavedPlan> plans) {
   Writer w;
   for (char c : kFileMagic) w.put(c);
   w.put(kVersion);
   w.put(static_cast<std::uint32_t>(plans.size()));
-  for (const Expression& e : plans) {
-    const std::vector<std::byte> record = e.serialize();
+  for (const SavedPlan& p : plans) {
+    if (p.tag.size() > kMaxEquation) {
+      throw Error(ErrorCode::InvalidArgument,
+                  "save_plans: a tag of " + std::to_string(p.tag.size()) + " bytes");
+    }
+    w.put_str(p.tag);
+    const std::vector<std::byte> record = p.expression.serialize();
     w.put(static_cast<std::uint32_t>(record.size()));
     w.out.insert(w.out.end(), record.begin(), record.end());
   }
   return w.out;
 }
 
-std::vector<Expression> plans_from_bytes(std::span<const std::byte> bytes) {
+std::vector<SavedPlan> plans_from_bytes(std::span<const std::byte> bytes) {
   Reader r(bytes, "the plan file");
   for (char c : kFileMagic) {
     if (r.get<char>() != c) bad("bad magic (not an ein plan file)");
@@ -245,13 +287,15 @@ std::vector<Expression> plans_from_bytes(std::span<const std::byte> bytes) {
   }
   const auto count = r.get<std::uint32_t>();
   if (count > kMaxPlans) bad(std::to_string(count) + " plans in one file");
-  std::vector<Expression> plans;
+  std::vector<SavedPlan> plans;
   for (std::uint32_t k = 0; k < count; ++k) {
-    const auto size = r.get<std::uint32_t>();
-    if (size > kMaxRecordBytes)
-      bad("record " + std::to_string(k) + " of " + std::to_string(size) + " bytes");
     try {
-      plans.push_back(Expression::deserialize(r.take(size)));
+      SavedPlan p;
+      p.tag = r.get_str(kMaxEquation);
+      const auto size = r.get<std::uint32_t>();
+      if (size > kMaxRecordBytes) bad("a record of " + std::to_string(size) + " bytes");
+      p.expression = Expression::deserialize(r.take(size));
+      plans.push_back(std::move(p));
     } catch (const Error& e) {
       throw Error(e.code(), "plan file record " + std::to_string(k) + ": " + e.what());
     }
@@ -261,6 +305,12 @@ std::vector<Expression> plans_from_bytes(std::span<const std::byte> bytes) {
 }
 
 void save_plans(const std::string& path, std::span<const Expression> plans) {
+  std::vector<SavedPlan> tagged;
+  for (const Expression& e : plans) tagged.push_back({std::string(), e});
+  save_plans(path, tagged);
+}
+
+void save_plans(const std::string& path, std::span<const SavedPlan> plans) {
   const std::vector<std::byte> bytes = plans_to_bytes(plans);
   std::ofstream f(path, std::ios::binary | std::ios::trunc);
   f.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
@@ -268,7 +318,7 @@ void save_plans(const std::string& path, std::span<const Expression> plans) {
   if (!f) throw Error(ErrorCode::IoError, "save_plans: cannot write '" + path + "'");
 }
 
-std::vector<Expression> load_plans(const std::string& path) {
+std::vector<SavedPlan> load_plans(const std::string& path) {
   std::ifstream f(path, std::ios::binary);
   if (!f) throw Error(ErrorCode::IoError, "load_plans: cannot open '" + path + "'");
   f.seekg(0, std::ios::end);

@@ -31,6 +31,8 @@ TEST(PlanFile, RoundTripsTheCorpus) {
     const Expression e = Expression::compile(c.subscripts, specs_of(views), options);
     const std::vector<std::byte> bytes = e.serialize();
     const Expression back = Expression::deserialize(bytes);
+    EXPECT_EQ(back.options().optimize, options.optimize);
+    EXPECT_TRUE(back.options().path.empty());  // the caller gave none; the search is skipped
     EXPECT_EQ(back.output_shape(), e.output_shape()) << c.describe();
     EXPECT_EQ(back.output_dtype(), e.output_dtype()) << c.describe();
     EXPECT_EQ(back.info().equation, e.info().equation) << c.describe();
@@ -61,7 +63,8 @@ TEST(PlanFile, SavesAndLoadsFilesWithOptionsAndSlicing) {
       (std::filesystem::temp_directory_path() / ("ein_plans_" + std::to_string(::getpid())))
           .string();
   save_plans(path, plans);
-  const std::vector<Expression> loaded = load_plans(path);
+  std::vector<Expression> loaded;
+  for (SavedPlan& p : load_plans(path)) loaded.push_back(std::move(p.expression));
   std::filesystem::remove(path);
   ASSERT_EQ(loaded.size(), plans.size());
   EXPECT_FALSE(loaded[0].info().slices.empty());
@@ -125,9 +128,11 @@ class Payload {
     for (auto s : strides) put(s);
     return *this;
   }
-  Payload& options(std::vector<std::pair<int, int>> path) {
+  // Options with the default finder, no caller path and `path` as the executed one.
+  Payload& options(std::vector<std::pair<int, int>> path, const std::string& finder = "auto") {
     put(std::uint8_t{0}).put(std::uint8_t{0}).put(std::uint8_t{0}).put(std::int64_t{0});
-    put(std::uint8_t{0}).put(std::int32_t{0}).put(static_cast<std::uint32_t>(path.size()));
+    put(std::uint8_t{0}).put(std::int32_t{0}).str(finder).put(std::uint32_t{0});
+    put(static_cast<std::uint32_t>(path.size()));
     for (auto [i, j] : path) put(std::int32_t{i}).put(std::int32_t{j});
     return *this;
   }
@@ -166,6 +171,14 @@ TEST(PlanFile, HostileContentsWithValidChecksums) {
         .record();
   };
   expect_io_error(two("ij,jk->iQ", {3, 4}, {4, 1}, {{0, 1}}), "output label in no input");
+  expect_io_error(Payload()
+                      .str("ij,jk->ik")
+                      .put(std::uint32_t{2})
+                      .operand(DType::Float64, {3, 4}, {4, 1})
+                      .operand(DType::Float64, {4, 5}, {5, 1})
+                      .options({{0, 1}}, "no-such-finder")
+                      .record(),
+                  "unknown path finder");
   expect_io_error(two("ij,jk->ik", {3, 7}, {7, 1}, {{0, 1}}), "extents disagree");
   expect_io_error(two("ij,jk->ik", {3, 4}, {4, 1}, {{0, 5}}), "path names a missing operand");
   expect_io_error(two("ij,jk->ik", {3, 4}, {std::int64_t{1} << 62, 1}, {{0, 1}}),
@@ -196,9 +209,10 @@ TEST(PlanFile, HostileContentsWithValidChecksums) {
   // File level: wrong magic, version, counts.
   const Tensor a = Tensor::zeros(DType::Float64, {2, 2});
   const std::vector<TensorView> views{a};
-  std::vector<std::byte> file =
-      plans_to_bytes(std::vector<Expression>{Expression::compile("ij->j", specs_of(views))});
-  EXPECT_EQ(plans_from_bytes(file).size(), 1U);
+  std::vector<std::byte> file = plans_to_bytes(
+      std::vector<SavedPlan>{{"ij -> j", Expression::compile("ij->j", specs_of(views))}});
+  ASSERT_EQ(plans_from_bytes(file).size(), 1U);
+  EXPECT_EQ(plans_from_bytes(file)[0].tag, "ij -> j");
   for (std::size_t n = 0; n < file.size(); ++n) {
     EXPECT_THROW((void)plans_from_bytes(std::span(file).first(n)), Error) << n;
   }
@@ -207,6 +221,9 @@ TEST(PlanFile, HostileContentsWithValidChecksums) {
   EXPECT_THROW((void)plans_from_bytes(wrong_version), Error);
   std::vector<std::byte> huge_count = file;
   std::memset(&huge_count[12], 0xFF, 4);
+  std::vector<std::byte> huge_tag = file;
+  std::memset(&huge_tag[16], 0xFF, 4);
+  EXPECT_THROW((void)plans_from_bytes(huge_tag), Error);
   EXPECT_THROW((void)plans_from_bytes(huge_count), Error);
 }
 
