@@ -103,10 +103,10 @@ def _prepare(function, arrays, dtype, optimize):
     arrays = tuple(as_operand(x, f"{function}: operand {i}") for i, x in enumerate(arrays))
     if dtype is not None:
         dtype = check_dtype(dtype, f"{function}: dtype")
-        itemsize = dtype.itemsize
-    else:
-        itemsize = np.result_type(*arrays).itemsize if arrays else 8
-    limit = memory_limit_bytes(opt.memory_limit, itemsize)
+    limit = None
+    if opt.memory_limit is not None:  # in elements of the result dtype
+        itemsize = dtype.itemsize if dtype is not None else np.result_type(*arrays).itemsize
+        limit = memory_limit_bytes(opt.memory_limit, itemsize)
     return arrays, opt, limit, None if dtype is None else dtype.name
 
 
