@@ -54,4 +54,37 @@ struct Arith<std::complex<R>> {
   static Acc madd(Acc c, Acc a, Acc b) { return add(c, mul(a, b)); }
 };
 
+// An operand element for the loops, conjugated when Conj (complex types only; conjugating a
+// real number changes nothing, so real types ignore the flag and get no extra instantiations).
+template <bool Conj, class T>
+typename Arith<T>::Acc load_op(T v) {
+  if constexpr (Conj && requires { v.imag(); }) {
+    const auto x = Arith<T>::load(v);
+    return {x.real(), -x.imag()};
+  } else {
+    return Arith<T>::load(v);
+  }
+}
+
+// Calls f(std::bool_constant<CA>{}, std::bool_constant<CB>{}) with the conjugation flags as
+// compile-time values for complex T; real T always gets <false, false>.
+template <class T, class F>
+void with_conj(bool conj_a, bool conj_b, const F& f) {
+  if constexpr (requires(T v) { v.imag(); }) {
+    if (conj_a && conj_b) {
+      f(std::true_type{}, std::true_type{});
+    } else if (conj_a) {
+      f(std::true_type{}, std::false_type{});
+    } else if (conj_b) {
+      f(std::false_type{}, std::true_type{});
+    } else {
+      f(std::false_type{}, std::false_type{});
+    }
+  } else {
+    (void)conj_a;
+    (void)conj_b;
+    f(std::false_type{}, std::false_type{});
+  }
+}
+
 }  // namespace ein::gemm::detail

@@ -38,6 +38,11 @@ std::optional<Operand> row_major_operand(Index rows, Index cols, Index rs, Index
 }
 
 CBLAS_TRANSPOSE trans(bool t) { return t ? CblasTrans : CblasNoTrans; }
+// With conjugation: OpenBLAS takes CblasConjNoTrans (its extension of CBLAS) and CblasConjTrans.
+CBLAS_TRANSPOSE trans(bool t, bool conj) {
+  if (!conj) return trans(t);
+  return t ? CblasConjTrans : CblasConjNoTrans;
+}
 
 // cblas's alpha/beta for each dtype (complex ones are passed by pointer).
 template <class T>
@@ -133,13 +138,27 @@ void dot_call(const BlasPlan& p, DType dt, const void* a, const void* b, void* c
       return;
     case DType::Complex64: {
       complex64 r;
-      cblas_cdotu_sub(p.k, a, p.inc_x, b, p.inc_y, &r);
+      if (p.conj_a && !p.conj_b) {
+        cblas_cdotc_sub(p.k, a, p.inc_x, b, p.inc_y, &r);  // conjugates its first vector
+      } else if (p.conj_b && !p.conj_a) {
+        cblas_cdotc_sub(p.k, b, p.inc_y, a, p.inc_x, &r);
+      } else {
+        cblas_cdotu_sub(p.k, a, p.inc_x, b, p.inc_y, &r);
+        if (p.conj_a) r = std::conj(r);  // conj(a).conj(b) = conj(a.b)
+      }
       store_dot(c, r, acc);
       return;
     }
     case DType::Complex128: {
       complex128 r;
-      cblas_zdotu_sub(p.k, a, p.inc_x, b, p.inc_y, &r);
+      if (p.conj_a && !p.conj_b) {
+        cblas_zdotc_sub(p.k, a, p.inc_x, b, p.inc_y, &r);
+      } else if (p.conj_b && !p.conj_a) {
+        cblas_zdotc_sub(p.k, b, p.inc_y, a, p.inc_x, &r);
+      } else {
+        cblas_zdotu_sub(p.k, a, p.inc_x, b, p.inc_y, &r);
+        if (p.conj_a) r = std::conj(r);
+      }
       store_dot(c, r, acc);
       return;
     }
@@ -171,6 +190,8 @@ BlasPlan plan_blas(const Canonical& c, DType dtype) {
   if (c.m == 1 && c.n == 1) {
     // Dot: the generic rule above admits exactly positive vector strides.
     p.kind = BlasPlan::Kind::Dot;
+    p.conj_a = c.conj_a;
+    p.conj_b = c.conj_b;
     p.k = static_cast<int>(c.k);
     p.inc_x = static_cast<int>(c.k == 1 ? 1 : c.a_k);
     p.inc_y = static_cast<int>(c.k == 1 ? 1 : c.b_k);
@@ -180,13 +201,15 @@ BlasPlan plan_blas(const Canonical& c, DType dtype) {
     // Gemv: y = B^T x (m == 1) or y = A x (n == 1), always described row-major.
     p.kind = BlasPlan::Kind::Gemv;
     p.matrix_is_a = c.n == 1;
+    // ?gemv can conjugate its matrix but not its vector: a conjugated vector runs ein's loops.
+    if (p.matrix_is_a ? c.conj_b : c.conj_a) return {};
     const auto mat = p.matrix_is_a ? row_major_operand(c.m, c.k, c.a_m, c.a_k, true)
                                    : row_major_operand(c.k, c.n, c.b_k, c.b_n, true);
     if (!mat) return {};
     // Stored as is (NoTrans) the matrix is rows x cols; y = S x needs S = A, or S^T = B.
     const Index rows = p.matrix_is_a ? c.m : c.k, cols = p.matrix_is_a ? c.k : c.n;
     const bool want_trans = !p.matrix_is_a;  // y = B^T x
-    p.trans_a = trans(want_trans != mat->trans);
+    p.trans_a = trans(want_trans != mat->trans, p.matrix_is_a ? c.conj_a : c.conj_b);
     p.m = static_cast<int>(mat->trans ? cols : rows);
     p.n = static_cast<int>(mat->trans ? rows : cols);
     p.lda = static_cast<int>(mat->ld);
@@ -201,8 +224,8 @@ BlasPlan plan_blas(const Canonical& c, DType dtype) {
   p.order = row_major ? CblasRowMajor : CblasColMajor;
   // In column-major terms C^T = B^T A^T is the same call with the operands' roles kept: a
   // row-major description of A^T (k x m) is a column-major description of A (m x k).
-  p.trans_a = trans(ar->trans);
-  p.trans_b = trans(br->trans);
+  p.trans_a = trans(ar->trans, c.conj_a);
+  p.trans_b = trans(br->trans, c.conj_b);
   p.m = static_cast<int>(c.m);
   p.n = static_cast<int>(c.n);
   p.k = static_cast<int>(c.k);

@@ -11,12 +11,13 @@ namespace ein::gemm::detail {
 struct BlasPlan {
   enum class Kind { None, Dot, Gemv, Gemm };
   Kind kind = Kind::None;
-  int order = 0;                  // CBLAS_ORDER (Gemm; Gemv always row-major)
-  int trans_a = 0, trans_b = 0;   // CBLAS_TRANSPOSE of A and B (Gemm), of the matrix (Gemv)
-  int m = 0, n = 0, k = 0;        // Gemm: M, N, K; Gemv: rows, cols of the stored matrix
-  int lda = 0, ldb = 0, ldc = 0;  // Gemm; Gemv uses lda for its matrix
-  int inc_x = 0, inc_y = 0;       // Gemv, Dot: vector increments (Dot: y is B)
-  bool matrix_is_a = false;       // Gemv: the matrix operand is A (else B)
+  int order = 0;                        // CBLAS_ORDER (Gemm; Gemv always row-major)
+  int trans_a = 0, trans_b = 0;         // CBLAS_TRANSPOSE of A and B (Gemm), of the matrix (Gemv)
+  int m = 0, n = 0, k = 0;              // Gemm: M, N, K; Gemv: rows, cols of the stored matrix
+  int lda = 0, ldb = 0, ldc = 0;        // Gemm; Gemv uses lda for its matrix
+  int inc_x = 0, inc_y = 0;             // Gemv, Dot: vector increments (Dot: y is B)
+  bool matrix_is_a = false;             // Gemv: the matrix operand is A (else B)
+  bool conj_a = false, conj_b = false;  // Dot: which vectors to conjugate (?dotc / conj(?dotu))
 };
 
 // BLAS can run this item on these strides (see blas_compatible in gemm.hpp). Requires k >= 1 and

@@ -69,6 +69,8 @@ std::string to_string(const GemmProblem& p) {
   s += " a=" + pair(p.a_m_stride, p.a_k_stride) + " b=" + pair(p.b_k_stride, p.b_n_stride) +
        " c=" + pair(p.c_m_stride, p.c_n_stride) + " " + std::string(dtype_name(p.dtype));
   if (p.accumulate) s += " accumulate";
+  if (p.conj_a) s += " conj_a";
+  if (p.conj_b) s += " conj_b";
   s += " -> ";
   s += family_name(choose_family(p));
   return s;

@@ -35,6 +35,9 @@ struct GemmProblem {
   void* c = nullptr;
   Index c_m_stride = 0, c_n_stride = 0;  // C is m x n
   bool accumulate = false;               // C += A*B instead of C = A*B
+  // Use conj(A) / conj(B) (complex dtypes; ignored for real ones). No copy is made: BLAS gets
+  // its conjugating transpose flags, ein's own loops conjugate as they load.
+  bool conj_a = false, conj_b = false;
 };
 
 // The shape of the work, after ignoring extent-1 dims (batch dims of extent 1 do not count):

@@ -52,14 +52,17 @@ const Shape3 kShapes[] = {
 
 // Runs one random problem through run() and reference() on identical C buffers.
 void check_case(const Shape3& s, DType dt, Layout la, Layout lb, Layout lc, bool accumulate,
-                int threads, std::mt19937_64& rng, const std::string& repro) {
+                int threads, std::mt19937_64& rng, const std::string& repro, bool conj_a = false,
+                bool conj_b = false) {
   const StridedBuffer a = make_operand(dt, s.batch, s.m, s.k, la, rng, true);
   const StridedBuffer b = make_operand(dt, s.batch, s.k, s.n, lb, rng, true);
   const StridedBuffer c0 = make_operand(dt, s.batch, s.m, s.n, lc, rng, false);
   StridedBuffer fast = clone_layout(c0);
   StridedBuffer slow = clone_layout(c0);
-  const GemmProblem pf = problem_from_views(a.view, b.view, fast.view, accumulate);
-  const GemmProblem ps = problem_from_views(a.view, b.view, slow.view, accumulate);
+  GemmProblem pf = problem_from_views(a.view, b.view, fast.view, accumulate);
+  GemmProblem ps = problem_from_views(a.view, b.view, slow.view, accumulate);
+  pf.conj_a = ps.conj_a = conj_a;
+  pf.conj_b = ps.conj_b = conj_b;
   run(pf, threads);
   reference(ps);
   const std::string err = compare_buffers(fast, slow, testing::tolerance(dt, s.k));
@@ -85,6 +88,27 @@ TEST(GemmRun, EveryFamilyDtypeLayoutMatchesReference) {
           const Layout la = kAllLayouts[rng() % 5], lb = kAllLayouts[rng() % 5];
           const Layout lc = kAllLayouts[rng() % 5];
           check_case(s, dt, la, lb, lc, accumulate, static_cast<int>(1 + rng() % 3), rng, repro);
+          if (HasFatalFailure()) return;
+        }
+      }
+    }
+  }
+}
+
+// Conjugation flags on every family and layout (BLAS with its conjugating flags, ?dotc, and the
+// own loops for the rest) against the reference, which conjugates as it reads.
+TEST(GemmRun, ConjugatedOperandsMatchReference) {
+  const std::uint64_t seed = testing_kernels::test_seed(2718);
+  std::mt19937_64 rng(seed);
+  const std::string repro = "reproduce: EIN_SEED=" + std::to_string(seed) +
+                            " ein_gemm_tests --gtest_filter=GemmRun.Conjugated*";
+  for (const Shape3& s : kShapes) {
+    for (DType dt : {DType::Complex64, DType::Complex128, DType::Float64}) {
+      for (Layout l : kAllLayouts) {
+        for (int flags = 1; flags < 4; ++flags) {
+          check_case(s, dt, l, kAllLayouts[rng() % 5], l, flags == 3,
+                     1 + static_cast<int>(rng() % 2), rng, repro, (flags & 1) != 0,
+                     (flags & 2) != 0);
           if (HasFatalFailure()) return;
         }
       }

@@ -25,17 +25,17 @@ namespace ein::gemm::detail {
 // Index spaces below this many multiply-adds run on the calling thread.
 inline constexpr Index kSerialWork = Index{1} << 16;
 
-template <class T, bool Accumulate>
+template <class T, bool Accumulate, bool CA = false, bool CB = false>
 void elementwise_run(const T* a, const T* b, T* c, Index n, Index sa, Index sb, Index sc) {
   using Ar = Arith<T>;
   // `z` points at the output element; it is read only when accumulating, because without
   // accumulation C may hold garbage (for bool a byte that is not 0 or 1: reading it is UB).
   auto op = [](T x, T y, const T* z) {
     if constexpr (Accumulate) {
-      return Ar::store(Ar::madd(Ar::load(*z), Ar::load(x), Ar::load(y)));
+      return Ar::store(Ar::madd(Ar::load(*z), load_op<CA>(x), load_op<CB>(y)));
     } else {
       (void)z;
-      return Ar::store(Ar::mul(Ar::load(x), Ar::load(y)));
+      return Ar::store(Ar::mul(load_op<CA>(x), load_op<CB>(y)));
     }
   };
   if (sc == 1 && sa == 1 && sb == 1) {
@@ -114,12 +114,17 @@ void for_each_run(const Dims& space, Index work_per_element, int threads, const 
 template <class T>
 void elementwise(const Canonical& c, const T* a, const T* b, T* out, bool accumulate, int threads) {
   const Dims space = output_space(c);
-  for_each_run(space, 1, threads, [&](const Run& r) {
-    if (accumulate) {
-      elementwise_run<T, true>(a + r.a, b + r.b, out + r.c, r.in.extent, r.in.a, r.in.b, r.in.c);
-    } else {
-      elementwise_run<T, false>(a + r.a, b + r.b, out + r.c, r.in.extent, r.in.a, r.in.b, r.in.c);
-    }
+  with_conj<T>(c.conj_a, c.conj_b, [&](auto ca, auto cb) {
+    constexpr bool CA = decltype(ca)::value, CB = decltype(cb)::value;
+    for_each_run(space, 1, threads, [&](const Run& r) {
+      if (accumulate) {
+        elementwise_run<T, true, CA, CB>(a + r.a, b + r.b, out + r.c, r.in.extent, r.in.a, r.in.b,
+                                         r.in.c);
+      } else {
+        elementwise_run<T, false, CA, CB>(a + r.a, b + r.b, out + r.c, r.in.extent, r.in.a, r.in.b,
+                                          r.in.c);
+      }
+    });
   });
 }
 
@@ -133,7 +138,7 @@ void fill_zero(const Canonical& c, T* out, int threads) {
 }
 
 // sum_k a[k] * b[k] in the accumulator type, with independent lanes combined in a fixed order.
-template <class T>
+template <class T, bool CA = false, bool CB = false>
 typename Arith<T>::Acc dot(const T* a, const T* b, Index k, Index sa, Index sb) {
   using Ar = Arith<T>;
   using Acc = typename Ar::Acc;
@@ -143,18 +148,18 @@ typename Arith<T>::Acc dot(const T* a, const T* b, Index k, Index sa, Index sb) 
   if (sa == 1 && sb == 1) {
     for (; i + kLanes <= k; i += kLanes) {
       for (int l = 0; l < kLanes; ++l) {
-        lane[l] = Ar::madd(lane[l], Ar::load(a[i + l]), Ar::load(b[i + l]));
+        lane[l] = Ar::madd(lane[l], load_op<CA>(a[i + l]), load_op<CB>(b[i + l]));
       }
     }
   } else {
     for (; i + kLanes <= k; i += kLanes) {
       for (int l = 0; l < kLanes; ++l) {
-        lane[l] = Ar::madd(lane[l], Ar::load(a[(i + l) * sa]), Ar::load(b[(i + l) * sb]));
+        lane[l] = Ar::madd(lane[l], load_op<CA>(a[(i + l) * sa]), load_op<CB>(b[(i + l) * sb]));
       }
     }
   }
   for (int l = 0; i < k; ++i, ++l) {
-    lane[l] = Ar::madd(lane[l], Ar::load(a[i * sa]), Ar::load(b[i * sb]));
+    lane[l] = Ar::madd(lane[l], load_op<CA>(a[i * sa]), load_op<CB>(b[i * sb]));
   }
   for (int width = kLanes / 2; width > 0; width /= 2) {
     for (int l = 0; l < width; ++l) lane[l] = Ar::add(lane[l], lane[l + width]);
@@ -167,16 +172,18 @@ typename Arith<T>::Acc dot(const T* a, const T* b, Index k, Index sa, Index sb) 
 inline constexpr Index kShortDot = 16;
 
 // One run of outputs: out[j] (+)= dot(a + j*sa, b + j*sb) for j < count.
-template <class T>
+template <class T, bool CA = false, bool CB = false>
 void dot_run_kernel(const T* a, const T* b, T* out, Index count, Index sa, Index sb, Index so,
                     Index k, Index ka, Index kb, bool accumulate) {
   using Ar = Arith<T>;
   for (Index j = 0; j < count; ++j, a += sa, b += sb, out += so) {
     typename Ar::Acc s{};
     if (k < kShortDot) {
-      for (Index q = 0; q < k; ++q) s = Ar::madd(s, Ar::load(a[q * ka]), Ar::load(b[q * kb]));
+      for (Index q = 0; q < k; ++q) {
+        s = Ar::madd(s, load_op<CA>(a[q * ka]), load_op<CB>(b[q * kb]));
+      }
     } else {
-      s = dot(a, b, k, ka, kb);
+      s = dot<T, CA, CB>(a, b, k, ka, kb);
     }
     if (accumulate) s = Ar::add(Ar::load(*out), s);
     *out = Ar::store(s);
@@ -184,37 +191,40 @@ void dot_run_kernel(const T* a, const T* b, T* out, Index count, Index sa, Index
 }
 
 #if EIN_GEMM_AVX2_DISPATCH
-template <class T>
+template <class T, bool CA, bool CB>
 EIN_AVX2_KERNEL void dot_run_avx2(const T* a, const T* b, T* out, Index count, Index sa, Index sb,
                                   Index so, Index k, Index ka, Index kb, bool accumulate) {
-  dot_run_kernel(a, b, out, count, sa, sb, so, k, ka, kb, accumulate);
+  dot_run_kernel<T, CA, CB>(a, b, out, count, sa, sb, so, k, ka, kb, accumulate);
 }
 #endif
 
-template <class T>
+template <class T, bool CA = false, bool CB = false>
 void dot_run(const T* a, const T* b, T* out, Index count, Index sa, Index sb, Index so, Index k,
              Index ka, Index kb, bool accumulate) {
 #if EIN_GEMM_AVX2_DISPATCH
   if (use_avx2()) {
-    dot_run_avx2(a, b, out, count, sa, sb, so, k, ka, kb, accumulate);
+    dot_run_avx2<T, CA, CB>(a, b, out, count, sa, sb, so, k, ka, kb, accumulate);
     return;
   }
 #endif
-  dot_run_kernel(a, b, out, count, sa, sb, so, k, ka, kb, accumulate);
+  dot_run_kernel<T, CA, CB>(a, b, out, count, sa, sb, so, k, ka, kb, accumulate);
 }
 
 template <class T>
 void dots(const Canonical& c, const T* a, const T* b, T* out, bool accumulate, int threads) {
   const Dims space = output_space(c);
-  for_each_run(space, c.k, threads, [&](const Run& r) {
-    dot_run(a + r.a, b + r.b, out + r.c, r.in.extent, r.in.a, r.in.b, r.in.c, c.k, c.a_k, c.b_k,
-            accumulate);
+  with_conj<T>(c.conj_a, c.conj_b, [&](auto ca, auto cb) {
+    constexpr bool CA = decltype(ca)::value, CB = decltype(cb)::value;
+    for_each_run(space, c.k, threads, [&](const Run& r) {
+      dot_run<T, CA, CB>(a + r.a, b + r.b, out + r.c, r.in.extent, r.in.a, r.in.b, r.in.c, c.k,
+                         c.a_k, c.b_k, accumulate);
+    });
   });
 }
 
 // The blocked GEMM body (see the file comment); `gemm_rows` picks the AVX2 build of it when the
 // CPU has AVX2.
-template <class T>
+template <class T, bool CA = false, bool CB = false>
 void gemm_rows_kernel(const Canonical& c, const T* a, const T* b, T* out, bool accumulate,
                       Index begin, Index end) {
   using Ar = Arith<T>;
@@ -230,7 +240,7 @@ void gemm_rows_kernel(const Canonical& c, const T* a, const T* b, T* out, bool a
       for (Index p = 0; p < kb; ++p) {
         const T* src = b + (k0 + p) * c.b_k + j0 * c.b_n;
         Acc* dst = panel + p * kNb;
-        for (Index j = 0; j < nb; ++j) dst[j] = Ar::load(src[j * c.b_n]);
+        for (Index j = 0; j < nb; ++j) dst[j] = load_op<CB>(src[j * c.b_n]);
       }
       const bool fresh = k0 == 0 && !accumulate;
       for (Index i = begin; i < end; ++i) {
@@ -242,7 +252,7 @@ void gemm_rows_kernel(const Canonical& c, const T* a, const T* b, T* out, bool a
         }
         const T* arow = a + i * c.a_m + k0 * c.a_k;
         for (Index p = 0; p < kb; ++p) {
-          const Acc x = Ar::load(arow[p * c.a_k]);
+          const Acc x = load_op<CA>(arow[p * c.a_k]);
           const Acc* brow = panel + p * kNb;
           for (Index j = 0; j < nb; ++j) row[j] = Ar::madd(row[j], x, brow[j]);
         }
@@ -253,23 +263,27 @@ void gemm_rows_kernel(const Canonical& c, const T* a, const T* b, T* out, bool a
 }
 
 #if EIN_GEMM_AVX2_DISPATCH
-template <class T>
+template <class T, bool CA, bool CB>
 EIN_AVX2_KERNEL void gemm_rows_avx2(const Canonical& c, const T* a, const T* b, T* out,
                                     bool accumulate, Index begin, Index end) {
-  gemm_rows_kernel(c, a, b, out, accumulate, begin, end);
+  gemm_rows_kernel<T, CA, CB>(c, a, b, out, accumulate, begin, end);
 }
 #endif
 
+// Rows [begin, end) with c.conj_a / c.conj_b applied to A's / B's elements.
 template <class T>
 void gemm_rows(const Canonical& c, const T* a, const T* b, T* out, bool accumulate, Index begin,
                Index end) {
+  with_conj<T>(c.conj_a, c.conj_b, [&](auto ca, auto cb) {
+    constexpr bool CA = decltype(ca)::value, CB = decltype(cb)::value;
 #if EIN_GEMM_AVX2_DISPATCH
-  if (use_avx2()) {
-    gemm_rows_avx2(c, a, b, out, accumulate, begin, end);
-    return;
-  }
+    if (use_avx2()) {
+      gemm_rows_avx2<T, CA, CB>(c, a, b, out, accumulate, begin, end);
+      return;
+    }
 #endif
-  gemm_rows_kernel(c, a, b, out, accumulate, begin, end);
+    gemm_rows_kernel<T, CA, CB>(c, a, b, out, accumulate, begin, end);
+  });
 }
 
 }  // namespace ein::gemm::detail

@@ -1,5 +1,6 @@
 // gemm::reference — the slow twin: every batch index, every (i, j), k summed in order.
 #include <array>
+#include <complex>
 
 #include "ein/gemm/arith.hpp"
 #include "ein/gemm/gemm.hpp"
@@ -17,8 +18,13 @@ void reference_item(const GemmProblem& p, const T* a, const T* b, T* c) {
       T& out = c[i * p.c_m_stride + j * p.c_n_stride];
       auto sum = p.accumulate ? Ar::load(out) : Ar::load(T{});
       for (Index q = 0; q < p.k; ++q) {
-        sum = Ar::madd(sum, Ar::load(a[i * p.a_m_stride + q * p.a_k_stride]),
-                       Ar::load(b[q * p.b_k_stride + j * p.b_n_stride]));
+        auto x = Ar::load(a[i * p.a_m_stride + q * p.a_k_stride]);
+        auto y = Ar::load(b[q * p.b_k_stride + j * p.b_n_stride]);
+        if constexpr (is_complex_v<T>) {
+          if (p.conj_a) x = std::conj(x);
+          if (p.conj_b) y = std::conj(y);
+        }
+        sum = Ar::madd(sum, x, y);
       }
       out = Ar::store(sum);
     }

@@ -61,6 +61,7 @@ void Canonical::transpose() {
   b_k = old_a_k;
   b_n = old_a_m;
   std::swap(c_m, c_n);
+  std::swap(conj_a, conj_b);
   for (int i = 0; i < batch.rank; ++i)
     std::swap(batch.dim[static_cast<std::size_t>(i)].a, batch.dim[static_cast<std::size_t>(i)].b);
 }
@@ -69,6 +70,8 @@ Canonical canonicalize(const GemmProblem& p) {
   if (p.m < 0 || p.n < 0 || p.k < 0) fail("negative extent");
   if (p.batch.size() > 64) fail("more than 64 batch dims");
   Canonical c;
+  c.conj_a = p.conj_a && is_complex(p.dtype);
+  c.conj_b = p.conj_b && is_complex(p.dtype);
   c.m = p.m;
   c.n = p.n;
   c.k = p.k;

@@ -39,7 +39,8 @@ struct Canonical {
   Dims batch;
   Index m = 1, n = 1, k = 1;
   Index a_m = 0, a_k = 0, b_k = 0, b_n = 0, c_m = 0, c_n = 0;
-  bool empty = false;  // some extent is zero
+  bool conj_a = false, conj_b = false;  // complex conjugate A's / B's elements
+  bool empty = false;                   // some extent is zero
 
   // C^T = B^T A^T: swaps the roles of m and n (and of A and B).
   void transpose();
