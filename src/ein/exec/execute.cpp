@@ -5,6 +5,7 @@
 #include "ein/exec/workspace.hpp"
 #include "ein/permute/permute.hpp"
 #include "ein/reduce/reduce.hpp"
+#include "ein/semiring/semiring.hpp"
 
 namespace ein::exec {
 namespace {
@@ -29,15 +30,22 @@ struct Resolver {
 };
 
 // Steps run their compile-time kernel plans on this call's pointers: nothing here allocates.
-void run_step(const lowering::StridedStep& s, const Resolver& at, int threads) {
-  if (s.op == lowering::StridedStep::Op::Reduce) {
+void run_step(const lowering::StridedStep& s, const Resolver& at, int threads, Semiring sr) {
+  if (s.op == lowering::StridedStep::Op::Reduce && sr != Semiring::Standard) {
+    semiring::reduce(sr, s.src_dtype, s.shape, at(s.src), s.src_strides, at(s.dst), s.dst_strides,
+                     /*accumulate=*/false, threads);
+  } else if (s.op == lowering::StridedStep::Op::Reduce) {
     reduce::sum(s.reduce_plan, s.src_dtype, at(s.src), at(s.dst), /*accumulate=*/false, threads);
   } else {
     permute::execute(s.copy_plan, s.src_dtype, at(s.src), s.dst_dtype, at(s.dst), threads);
   }
 }
 
-void run_step(const lowering::GemmStep& s, const Resolver& at, int threads) {
+void run_step(const lowering::GemmStep& s, const Resolver& at, int threads, Semiring sr) {
+  if (sr != Semiring::Standard) {
+    semiring::gemm(sr, s.problem, at(s.a), at(s.b), at(s.c), threads);
+    return;
+  }
   gemm::run(s.problem, at(s.a), at(s.b), at(s.c), threads);
 }
 
@@ -76,12 +84,17 @@ void execute_at(const lowering::Plan& plan, const void* const* operands, void* o
                 std::byte* workspace) {
   if (plan.zero_fill) {
     const Index n = checked_numel(plan.output_shape);
+    if (plan.semiring != Semiring::Standard) {
+      // A summed label of extent 0: every output element is an empty sum, the semiring's zero.
+      semiring::fill_zero(plan.semiring, plan.dtype, out, n);
+      return;
+    }
     std::memset(out, 0, static_cast<std::size_t>(n) * itemsize(plan.dtype));
     return;
   }
   const Resolver at{operands, workspace, out};
   for (const auto& step : plan.steps) {
-    std::visit([&](const auto& s) { run_step(s, at, plan.threads); }, step);
+    std::visit([&](const auto& s) { run_step(s, at, plan.threads, plan.semiring); }, step);
   }
 }
 

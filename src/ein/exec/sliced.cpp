@@ -7,6 +7,7 @@
 #include "ein/exec/execute.hpp"
 #include "ein/permute/permute.hpp"
 #include "ein/reduce/reduce.hpp"
+#include "ein/semiring/semiring.hpp"
 #include "ein/support/checked.hpp"
 
 namespace ein::exec {
@@ -218,6 +219,11 @@ void execute_sliced(const SlicedPlan& sp, std::span<const TensorView> operands,
       const permute::PermutePlan copy =
           permute::PermutePlan::make(sub.output_shape, sub.output_strides, result.strides());
       permute::execute(copy, whole.dtype, chunk_result, whole.dtype, dst, whole.threads);
+    } else if (whole.semiring != Semiring::Standard) {
+      // Partial results of a summed label's chunks combine with the semiring's addition.
+      semiring::reduce(whole.semiring, whole.dtype, sub.output_shape, chunk_result,
+                       sub.output_strides, dst, result.strides(), /*accumulate=*/true,
+                       whole.threads);
     } else {
       const reduce::ReducePlan add =
           reduce::ReducePlan::make(sub.output_shape, sub.output_strides, result.strides());

@@ -12,6 +12,7 @@
 #include "ein/lowering/layout.hpp"
 #include "ein/lowering/plan.hpp"
 #include "ein/path/path.hpp"
+#include "ein/semiring/semiring.hpp"
 #include "ein/support/checked.hpp"
 
 namespace ein::lowering {
@@ -293,6 +294,8 @@ Plan lower_parsed(expr::ParsedExpression parsed, std::span<const OperandSpec> op
   }
   plan.dtype = computation_dtype(plan.operands, options);
   plan.threads = options.threads;
+  plan.semiring = options.semiring;
+  semiring::check_dtype(plan.semiring, plan.dtype);
   plan.output_shape = plan.expr.output_shape();
   // The output's byte size must fit too, whichever path is chosen (some paths write it directly,
   // others through the workspace), so that compile fails, not run.
@@ -386,6 +389,10 @@ Plan lower_parsed(expr::ParsedExpression parsed, std::span<const OperandSpec> op
     for (std::size_t k = before; k < plan.steps.size(); ++k) {
       if (const auto* g = std::get_if<GemmStep>(&plan.steps[k]); g && s < plan.info.steps.size()) {
         plan.info.steps[s].kernel = gemm::family_name(gemm::choose_family(g->problem));
+        if (plan.semiring != Semiring::Standard) {
+          plan.info.steps[s].kernel =
+              std::string(semiring::name(plan.semiring)) + " " + plan.info.steps[s].kernel;
+        }
       }
     }
   }

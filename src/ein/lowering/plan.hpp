@@ -72,6 +72,8 @@ struct Plan {
   // the rest is contracted left to right). Sliced plans lower their chunks along this path.
   ContractionPath executed_path;
   int threads = 0;
+  // Reduce and GemmStep steps run semiring::reduce / semiring::gemm when not Standard.
+  Semiring semiring = Semiring::Standard;
 };
 
 // options.memory_limit in bytes for this plan ('max_input' resolved); nullopt when unset.
