@@ -52,6 +52,8 @@ def run_cpp(binary: str, filt: str, out_json: str, smoke: bool, reps: int, min_t
     else:
         cmd += [f"--benchmark_min_time={min_time}", f"--benchmark_repetitions={reps}",
                 "--benchmark_report_aggregates_only=true"]
+    if os.path.exists(out_json):
+        os.remove(out_json)  # never read a previous run's file
     log(" ".join(cmd))
     proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     sys.stderr.write(proc.stdout)
@@ -61,7 +63,8 @@ def run_cpp(binary: str, filt: str, out_json: str, smoke: bool, reps: int, min_t
     if proc.returncode != 0:  # e.g. a peer disagreed with ein: recorded per case below
         log(f"{binary} exited with code {proc.returncode}")
     with open(out_json, encoding="utf-8") as f:
-        return json.load(f)
+        text = f.read()
+    return json.loads(text) if text.strip() else {}  # empty: the filter matched nothing
 
 
 def cpp_results(data) -> dict:
@@ -85,6 +88,8 @@ def cpp_results(data) -> dict:
 
 def run_python_peer(peer: str, args, out_dir: str) -> dict:
     out_json = os.path.join(out_dir, f"py_{peer}.json")
+    if os.path.exists(out_json):
+        os.remove(out_json)
     cmd = [sys.executable, os.path.join(HERE, "python", "bench_einsum.py"), "--peer", peer,
            "--json", out_json, "--min-time", str(args.min_time)]
     if args.smoke:
@@ -95,7 +100,11 @@ def run_python_peer(peer: str, args, out_dir: str) -> dict:
     env = dict(os.environ)
     if args.pythonpath:
         env["PYTHONPATH"] = args.pythonpath + os.pathsep + env.get("PYTHONPATH", "")
-    proc = subprocess.run(cmd, env=env, timeout=args.peer_timeout)
+    try:
+        proc = subprocess.run(cmd, env=env, timeout=args.peer_timeout)
+    except subprocess.TimeoutExpired:
+        log(f"python peer {peer} ran past {args.peer_timeout:.0f} s: killed")
+        return {"unavailable": f"ran past {args.peer_timeout:.0f} s"}
     if not os.path.exists(out_json):
         log(f"python peer {peer} failed (exit {proc.returncode})")
         return {"unavailable": f"process failed with exit code {proc.returncode}"}
@@ -134,7 +143,8 @@ def main(argv=None) -> int:
     parser.add_argument("--min-time", type=float, default=0.3,
                         help="seconds per measurement (Python; C++ uses a third per repetition)")
     parser.add_argument("--repetitions", type=int, default=5, help="C++ repetitions (median)")
-    parser.add_argument("--peer-timeout", type=float, default=1800)
+    parser.add_argument("--peer-timeout", type=float, default=900,
+                        help="seconds before a Python peer process is killed")
     args = parser.parse_args(argv)
     os.makedirs(args.out, exist_ok=True)
     wanted = [p for p in args.peers.split(",") if p]
@@ -158,6 +168,8 @@ def main(argv=None) -> int:
         if data is None:
             peers[peer] = {"unavailable": f"{binary} not built or failed"}
             continue
+        if not data:
+            continue  # no case of this peer matched --only
         cpp_context.update(data.get("context", {}))
         prefix = "ein" if peer == "ein_cpp" else peer
         results = {k.split("/", 1)[1]: v for k, v in cpp_results(data).items()
