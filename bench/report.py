@@ -166,6 +166,11 @@ def markdown(result: dict) -> str:
         out.append("**Smoke run (tiny sizes): these numbers mean nothing.**\n")
     out.append(f"Run {result['date']}, {result['duration_s']:.0f} s; {m['cpu']}, {m['cores']} "
                f"cores, load average at the end {', '.join(f'{x:.2f}' for x in m['load_average_at_end'])}.\n")
+    ctx = m.get("google_benchmark_context", {})
+    out.append(f"Threads: {ctx.get('hardware_threads', '?')} hardware threads; ein uses all "
+               f"cores (default options); OpenBLAS (C++) {ctx.get('openblas_threads', '?')}; "
+               f"Eigen ThreadPoolDevice {ctx.get('eigen_threads', '?')}; NumPy's OpenBLAS its "
+               f"default (all cores){'; env ' + str(m['env_threads']) if m.get('env_threads') else ''}.\n")
     out.append("## Versions\n")
     for k, val in v.items():
         out.append(f"- {k}: `{val}`")

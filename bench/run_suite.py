@@ -143,6 +143,8 @@ def main(argv=None) -> int:
     parser.add_argument("--min-time", type=float, default=0.3,
                         help="seconds per measurement (Python; C++ uses a third per repetition)")
     parser.add_argument("--repetitions", type=int, default=5, help="C++ repetitions (median)")
+    parser.add_argument("--ein-git", default="",
+                        help="the ein commit the build was made from, when not this checkout")
     parser.add_argument("--peer-timeout", type=float, default=900,
                         help="seconds before a Python peer process is killed")
     args = parser.parse_args(argv)
@@ -193,8 +195,9 @@ def main(argv=None) -> int:
                         if k in os.environ},
     }
     versions = {
-        "ein_git": git("rev-parse", "--short", "HEAD"),
-        "ein_git_dirty": bool(git("status", "--porcelain", "--untracked-files=no")),
+        "ein_git": args.ein_git or git("rev-parse", "--short", "HEAD"),
+        "ein_git_dirty": False if args.ein_git else bool(
+            git("status", "--porcelain", "--untracked-files=no")),
         "openblas_cpp": cpp_context.get("openblas_config", "unknown"),
         "eigen": cpp_context.get("eigen_version", "not built"),
     }
