@@ -28,6 +28,8 @@ _Optimize = Union[
 # An operand: a NumPy array or anything NumPy turns into one (scalars, nested lists), or a DLPack
 # producer (e.g. a PyTorch CPU tensor).
 _Operand = Union[npt.ArrayLike, Any]
+# einsum's semiring= (ein's extension): the algebra of its sums and products.
+_Semiring = Literal["standard", "max_plus", "min_plus", "log_sum_exp", "max_times"]
 # What NumPy returns for a possibly 0-d result: an array or a NumPy scalar.
 _Result = Union[npt.NDArray[Any], np.generic]
 
@@ -42,6 +44,7 @@ def einsum(
     casting: _Casting = ...,
     optimize: _Optimize = ...,
     memory_limit: int | Literal["max_input"] | None = ...,
+    semiring: _Semiring | None = ...,
 ) -> _Result: ...
 @overload
 def einsum(
@@ -54,6 +57,7 @@ def einsum(
     casting: _Casting = ...,
     optimize: _Optimize = ...,
     memory_limit: int | Literal["max_input"] | None = ...,
+    semiring: _Semiring | None = ...,
 ) -> npt.NDArray[Any]: ...
 @overload
 def einsum(
@@ -67,11 +71,13 @@ def einsum(
     casting: _Casting = ...,
     optimize: _Optimize = ...,
     memory_limit: int | Literal["max_input"] | None = ...,
+    semiring: _Semiring | None = ...,
 ) -> _Result: ...
 def einsum_path(
     *operands: Any,
     optimize: _Optimize = ...,
     memory_limit: int | Literal["max_input"] | None = ...,
+    semiring: _Semiring | None = ...,
 ) -> tuple[list[Union[str, tuple[int, ...]]], str]: ...
 
 # einsum beyond NumPy's grammar: repeated output labels (diagonal embedding), einops groups with

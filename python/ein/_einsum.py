@@ -18,7 +18,14 @@ _CASTINGS = ("no", "equiv", "safe", "same_kind", "unsafe")
 
 
 def einsum(
-    *operands, out=None, dtype=None, order="K", casting="safe", optimize="auto", memory_limit=None
+    *operands,
+    out=None,
+    dtype=None,
+    order="K",
+    casting="safe",
+    optimize="auto",
+    memory_limit=None,
+    semiring=None,
 ):
     """Evaluates the Einstein summation convention on the operands, exactly as ``numpy.einsum``.
 
@@ -46,6 +53,19 @@ def einsum(
     before anything is written. NumPy's ``optimize=(name, limit)`` form (limit in elements) is
     the same budget.
 
+    ``semiring`` (ein's extension): the algebra of the sums and products, for Viterbi, shortest
+    paths and log-space probabilities: ``'max_plus'`` (max over sums), ``'min_plus'`` (min over
+    sums), ``'log_sum_exp'`` (log of the sum of exp of sums, computed stably), ``'max_times'``
+    (max over products, for inputs >= 0), or ``'standard'`` (the default). A sum over a label of
+    extent 0 gives the semiring's zero (-inf, inf, -inf, 0). float32 and float64 only (other
+    dtypes raise ``TypeError``; pass ``dtype='float64'`` to convert integers). See
+    docs/semirings.md.
+
+    >>> import ein
+    >>> ein.einsum('ij,jk->ik', [[0., 1.], [2., 0.]], [[0., 5.], [1., 0.]], semiring='min_plus')
+    array([[0., 1.],
+           [1., 0.]])
+
     ``out`` may overlap the operands; the result is NumPy's. ``order='F'`` gives a
     Fortran-ordered result; other orders give C order. The GIL is released while computing.
 
@@ -60,13 +80,22 @@ def einsum(
     >>> ein.einsum(a, [0, 1], b, [1, 2], [0, 2]).shape
     (2, 4)
     """
-    if out is None and dtype is None and order == "K" and casting == "safe" and memory_limit is None:
+    if (
+        out is None
+        and dtype is None
+        and order == "K"
+        and casting == "safe"
+        and memory_limit is None
+        and semiring is None
+    ):
         # The common call: the compiled module does everything, or answers NotImplemented when
         # an operand or optimize value needs the general route below.
         result = _c_einsum(operands, optimize)
         if result is not NotImplemented:
             return result
-    return _einsum_general(operands, out, dtype, order, casting, optimize, memory_limit)
+    return _einsum_general(
+        operands, out, dtype, order, casting, optimize, memory_limit, semiring=semiring
+    )
 
 
 def _budget(opt, memory_limit, itemsize):
@@ -88,7 +117,7 @@ def _budget(opt, memory_limit, itemsize):
     return int(memory_limit)
 
 
-def einsum_path(*operands, optimize="greedy", memory_limit=None):
+def einsum_path(*operands, optimize="greedy", memory_limit=None, semiring=None):
     """The contraction path ein would take, and a report, like ``numpy.einsum_path``.
 
     Returns ``(path, report)``: ``path`` is ``['einsum_path', (i, j), ...]`` (pass it back as
@@ -106,13 +135,21 @@ def einsum_path(*operands, optimize="greedy", memory_limit=None):
     arrays = tuple(as_operand(x, f"operand {i}") for i, x in enumerate(arrays))
     itemsize = np.result_type(*arrays).itemsize
     pairs, report = _ein.einsum_path(
-        subscripts, arrays, opt.finder, opt.path, _budget(opt, memory_limit, itemsize)
+        subscripts,
+        arrays,
+        opt.finder,
+        opt.path,
+        _budget(opt, memory_limit, itemsize),
+        semiring=_semiring_name(semiring),
     )
     steps = [(0,)] if len(arrays) == 1 else [tuple(p) for p in pairs]
     return ["einsum_path", *steps], report
 
 
-def _einsum_general(operands, out, dtype, order, casting, optimize, memory_limit=None):
+def _einsum_general(
+    operands, out, dtype, order, casting, optimize, memory_limit=None, semiring=None
+):
+    semiring = _semiring_name(semiring)
     subscripts, arrays = _parse_operands(operands)
     opt = parse_optimize(optimize, len(arrays))
     if order not in _ORDERS:
@@ -137,7 +174,8 @@ def _einsum_general(operands, out, dtype, order, casting, optimize, memory_limit
         limit = _budget(opt, memory_limit, result_dtype.itemsize)
         dtype_name = None if dtype is None else dtype.name
         return _c_einsum(
-            args, opt.finder, dtype_name, None, order == "F", opt.path, limit, True
+            args, opt.finder, dtype_name, None, order == "F", opt.path, limit, True,
+            semiring=semiring,
         )
     if not isinstance(out, np.ndarray):
         raise TypeError("keyword parameter out must be an array for einsum")
@@ -154,10 +192,14 @@ def _einsum_general(operands, out, dtype, order, casting, optimize, memory_limit
     _check_cast(result_dtype, out.dtype, casting, "the result into out")
     if is_viewable_out(out) and np.can_cast(result_dtype, out.dtype, "safe"):
         # ein writes into out itself, also when out overlaps an operand (it computes aside).
-        _c_einsum(args, opt.finder, dtype_name, out, False, opt.path, limit, True)
+        _c_einsum(
+            args, opt.finder, dtype_name, out, False, opt.path, limit, True, semiring=semiring
+        )
         return out
     # A cast ein does not do itself (same_kind / unsafe) or an out ein cannot view in place.
-    result = _c_einsum(args, opt.finder, dtype_name, None, False, opt.path, limit, True)
+    result = _c_einsum(
+        args, opt.finder, dtype_name, None, False, opt.path, limit, True, semiring=semiring
+    )
     result = np.asarray(result)
     if result.shape != out.shape:
         raise ValueError(
@@ -165,6 +207,22 @@ def _einsum_general(operands, out, dtype, order, casting, optimize, memory_limit
         )
     np.copyto(out, result, casting="unsafe")
     return out
+
+
+SEMIRINGS = ("standard", "max_plus", "min_plus", "log_sum_exp", "max_times")
+
+
+def _semiring_name(semiring):
+    """semiring= checked: None or one of SEMIRINGS ('standard' is None: NumPy's einsum)."""
+    if semiring is None:
+        return None
+    if not isinstance(semiring, str):
+        raise TypeError(f"einsum: semiring must be a string such as 'max_plus', got {semiring!r}")
+    if semiring not in SEMIRINGS:
+        raise ValueError(
+            f"einsum: unknown semiring {semiring!r}; expected one of {', '.join(SEMIRINGS)}"
+        )
+    return None if semiring == "standard" else semiring
 
 
 def _check_cast(from_dtype, to_dtype, casting, what):

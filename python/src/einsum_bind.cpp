@@ -67,7 +67,8 @@ nb::object run_einsum(const CachedPlan& plan, const HeldOperands& ops, nb::handl
 // when only subscripts, NumPy arrays and optimize are given) answer NotImplemented for anything
 // the Python layer must convert first.
 nb::object einsum_entry(nb::tuple args, nb::handle optimize, nb::handle dtype, nb::handle out,
-                        bool fortran, nb::handle path, nb::handle memory_limit, bool strict) {
+                        bool fortran, nb::handle path, nb::handle memory_limit, bool strict,
+                        nb::handle semiring) {
   if (args.size() < 2 || !nb::isinstance<nb::str>(args[0])) {
     if (!strict) return nb::borrow(Py_NotImplemented);
     throw nb::type_error("einsum: expected a subscripts string and at least one operand");
@@ -79,6 +80,7 @@ nb::object einsum_entry(nb::tuple args, nb::handle optimize, nb::handle dtype, n
   request.options.path = path_from_python(path);
   request.options.memory_limit = memory_limit_from_python(memory_limit);
   if (!dtype.is_none()) request.options.dtype = dtype_from_python_name(nb::str(dtype).c_str());
+  request.options.semiring = semiring_from_python(semiring);
   request.allow_view = out.is_none() && dtype.is_none();
   request.subscripts = nb::borrow<nb::str>(args[0]).c_str();
 
@@ -92,12 +94,13 @@ nb::object einsum_entry(nb::tuple args, nb::handle optimize, nb::handle dtype, n
 std::pair<ContractionPath, std::string> einsum_path_entry(const std::string& subscripts,
                                                           nb::tuple operands, nb::handle optimize,
                                                           nb::handle path, nb::handle memory_limit,
-                                                          nb::handle dtype) {
+                                                          nb::handle dtype, nb::handle semiring) {
   EinsumOptions options;
   options.optimize = *path_finder_name(optimize, true);
   options.path = path_from_python(path);
   options.memory_limit = memory_limit_from_python(memory_limit);
   if (!dtype.is_none()) options.dtype = dtype_from_python_name(nb::str(dtype).c_str());
+  options.semiring = semiring_from_python(semiring);
   HeldOperands ops(operands.size());
   hold_operands(operands, 0, true, ops);
   std::vector<OperandSpec> specs;
@@ -117,11 +120,13 @@ void bind_einsum(nb::module_& m) {
         nb::arg("dtype").none() = nb::none(), nb::arg("out").none() = nb::none(),
         nb::arg("fortran") = false, nb::arg("path").none() = nb::none(),
         nb::arg("memory_limit").none() = nb::none(), nb::arg("strict") = false,
+        nb::arg("semiring").none() = nb::none(),
         "einsum((subscripts, *operands), optimize, ...) -> array | scalar | NotImplemented.\n\n"
         "Internal: use ein.einsum.");
   m.def("einsum_path", &einsum_path_entry, nb::arg("subscripts"), nb::arg("operands"),
         nb::arg("optimize").none(), nb::arg("path").none() = nb::none(),
         nb::arg("memory_limit").none() = nb::none(), nb::arg("dtype").none() = nb::none(),
+        nb::arg("semiring").none() = nb::none(),
         "einsum_path(subscripts, operands, optimize, ...) -> (pairs, report).\n\n"
         "Internal: use ein.einsum_path.");
   m.def(

@@ -1,6 +1,8 @@
 #include "options.hpp"
 
+#include <string>
 #include <string_view>
+#include <utility>
 
 namespace ein::python {
 
@@ -41,6 +43,26 @@ std::optional<std::int64_t> memory_limit_from_python(nb::handle limit) {
     throw nb::value_error("memory_limit must be a number of bytes or 'max_input'");
   }
   return nb::cast<std::int64_t>(limit);
+}
+
+Semiring semiring_from_python(nb::handle semiring) {
+  if (semiring.is_none()) return Semiring::Standard;
+  if (!nb::isinstance<nb::str>(semiring)) {
+    throw nb::type_error("einsum: semiring must be a string such as 'max_plus'");
+  }
+  static constexpr std::pair<const char*, Semiring> kNames[] = {
+      {"standard", Semiring::Standard},   {"max_plus", Semiring::MaxPlus},
+      {"min_plus", Semiring::MinPlus},    {"log_sum_exp", Semiring::LogSumExp},
+      {"max_times", Semiring::MaxTimes},
+  };
+  const std::string_view name = nb::borrow<nb::str>(semiring).c_str();
+  for (const auto& [known, value] : kNames) {
+    if (name == known) return value;
+  }
+  throw nb::value_error(("einsum: unknown semiring " + std::string(nb::repr(semiring).c_str()) +
+                         "; expected 'standard', 'max_plus', 'min_plus', 'log_sum_exp' or "
+                         "'max_times'")
+                            .c_str());
 }
 
 }  // namespace ein::python

@@ -25,5 +25,8 @@ std::optional<std::string> path_finder_name(nb::handle optimize, bool strict);
 ContractionPath path_from_python(nb::handle path);
 // None -> nullopt; else an int (bytes).
 std::optional<std::int64_t> memory_limit_from_python(nb::handle limit);
+// None -> Standard; 'standard', 'max_plus', 'min_plus', 'log_sum_exp', 'max_times' -> the
+// semiring; another string: ValueError; anything else: TypeError.
+Semiring semiring_from_python(nb::handle semiring);
 
 }  // namespace ein::python
