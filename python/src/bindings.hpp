@@ -12,5 +12,7 @@ void bind_expression(nb::module_& m);
 void bind_products(nb::module_& m);
 void bind_nn(nb::module_& m);
 void bind_beyond(nb::module_& m);
+// Test-only hooks (ein._ein._testing_*).
+void bind_testing(nb::module_& m);
 
 }  // namespace ein::python

@@ -38,4 +38,5 @@ NB_MODULE(_ein, m) {
   bind_products(m);
   bind_nn(m);
   bind_beyond(m);
+  bind_testing(m);
 }
