@@ -1,10 +1,30 @@
 """An allocation failure inside ein is MemoryError and leaves no partial result (issue 8)."""
 
+import threading
+
 import numpy as np
 import pytest
 
 import ein
 from ein import _ein
+
+
+def on_fresh_thread(f):
+    """Runs f on a new thread (ein reuses a per-thread workspace buffer: a fresh thread has none,
+    so its first einsum must allocate) and re-raises what it raised."""
+    raised = []
+
+    def body():
+        try:
+            f()
+        except BaseException as e:  # noqa: BLE001 - handed back to the caller
+            raised.append(e)
+
+    t = threading.Thread(target=body)
+    t.start()
+    t.join()
+    if raised:
+        raise raised[0]
 
 
 @pytest.fixture
@@ -13,23 +33,25 @@ def failing_allocations():
     _ein._testing_disarm_allocation_failure()
 
 
-def test_einsum_result_allocation_failure_is_memory_error(failing_allocations):
-    a = np.ones((64, 48))
-    b = np.ones((48, 32))
+def test_workspace_allocation_failure_is_memory_error(failing_allocations):
+    # A transposing contraction: its operands are permuted into ein's workspace (the result
+    # itself is a NumPy array).
+    a = np.ones((24, 20, 32))
+    b = np.ones((20, 24, 28))
     ein.clear_plan_cache()
     failures = 0
     for allowed in range(0, 4):
         failing_allocations(allowed)
         try:
-            ein.einsum("ij,jk->ki", a, b, optimize="optimal")
+            on_fresh_thread(lambda: ein.einsum("ijk,jil->kl", a, b, optimize="optimal"))
         except MemoryError as e:
             assert "unable to allocate" in str(e)
             failures += 1
         finally:
             _ein._testing_disarm_allocation_failure()
-    assert failures >= 1  # with no allocation allowed, the result cannot be allocated
+    assert failures >= 1  # with no allocation allowed, the workspace cannot be allocated
     # Works again once disarmed, with the right answer.
-    np.testing.assert_allclose(ein.einsum("ij,jk->ki", a, b), (a @ b).T)
+    np.testing.assert_allclose(ein.einsum("ijk,jil->kl", a, b), np.einsum("ijk,jil->kl", a, b))
 
 
 def test_workspace_allocation_failure_leaves_out_untouched(failing_allocations):
@@ -38,7 +60,7 @@ def test_workspace_allocation_failure_leaves_out_untouched(failing_allocations):
     out = np.full((20, 10), 7.0)
     failing_allocations(0)
     with pytest.raises(MemoryError):
-        ein.einsum("ijk,jil->kl", a, b, out=out, optimize="greedy")
+        on_fresh_thread(lambda: ein.einsum("ijk,jil->kl", a, b, out=out, optimize="greedy"))
     _ein._testing_disarm_allocation_failure()
     assert (out == 7.0).all()
     ein.einsum("ijk,jil->kl", a, b, out=out, optimize="greedy")
