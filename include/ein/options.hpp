@@ -40,6 +40,13 @@ struct EinsumOptions {
   ContractionPath path;
   // NumPy's dtype=: operands are cast (casting='safe' checked) and the result has this dtype.
   std::optional<DType> dtype;
+  // The accumulator: the dtype the whole contraction computes in (every operand must cast to it
+  // safely, and it must be a compute dtype: not int8/uint8/int16/float16/bfloat16). The result
+  // is then cast to `dtype` (casting='unsafe': accumulate wide, store narrow; the operands are not
+  // checked against `dtype`), or to the operands' promoted dtype when `dtype` is not given.
+  // Without it, storage dtypes compute in int32 (int8, uint8, int16: the same wrap-around as
+  // NumPy's) or float32 (float16, bfloat16: rounded once at the end).
+  std::optional<DType> acc_dtype;
   // The memory budget in bytes for one call's intermediates and workspace (the output and the
   // operands themselves do not count). The path finder avoids intermediates above it (as
   // NumPy's and opt_einsum's memory_limit do); when the chosen path still needs more workspace,

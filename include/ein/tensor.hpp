@@ -237,7 +237,7 @@ T Tensor::at(std::span<const Index> index) const {
     }
   }
   const void* p = view_.element_ptr(index);
-  return visit_dtype(dtype(), [&](auto tag) {
+  return visit_storage_dtype(dtype(), [&](auto tag) {
     using S = decltype(tag);
     return convert_value<T>(*static_cast<const S*>(p));
   });
@@ -247,7 +247,7 @@ template <class T>
 std::vector<T> Tensor::to_vector() const {
   Tensor c = contiguous();
   std::vector<T> out(static_cast<std::size_t>(c.numel()));
-  visit_dtype(dtype(), [&](auto tag) {
+  visit_storage_dtype(dtype(), [&](auto tag) {
     using S = decltype(tag);
     const S* p = static_cast<const S*>(c.data());
     for (std::size_t i = 0; i < out.size(); ++i) out[i] = convert_value<T>(p[i]);

@@ -151,7 +151,8 @@ std::vector<Shape> parse_shapes(std::string_view list) {
 }
 
 DType parse_dtype(const std::string& name) {
-  if (auto t = dtype_from_name(name)) return *t;
+  // Storage dtypes (int8, float16...) have no .npy loading or printing in the CLI yet.
+  if (auto t = dtype_from_name(name); t && !is_storage_only(*t)) return *t;
   throw UsageError("unknown dtype '" + name +
                    "' (expected bool, int32, int64, float32, float64, complex64 or complex128)");
 }

@@ -71,6 +71,7 @@ Tensor run(const beyond::Pattern& pattern, std::span<const TensorView> operands,
   const lowering::Plan plan = lowering::lower_parsed(r.parsed, specs, options);
   Tensor result = Tensor::empty(plan.dtype, plan.output_shape);
   exec::execute(plan, r.operands, result.data());
+  if (plan.result_dtype != plan.dtype) result = result.astype(plan.result_dtype);  // acc_dtype
   if (r.embeds_diagonal()) result = embed_diagonal(result, r);
   if (result.shape() != r.output_shape) result = result.reshape(r.output_shape);  // a view
   return result;

@@ -65,6 +65,8 @@ void run_direct(const exec::SlicedPlan& sp, std::span<const TensorView> operands
 Tensor run_fresh(const exec::SlicedPlan& sp, std::span<const TensorView> operands) {
   Tensor out = Tensor::empty(sp.whole.dtype, sp.whole.output_shape);
   run_direct(sp, operands, out, nullptr);
+  // Storage dtypes and acc_dtype: the plan computed in a wider dtype; cast once, at the end.
+  if (sp.whole.result_dtype != sp.whole.dtype) return out.astype(sp.whole.result_dtype);
   return out;
 }
 
@@ -86,10 +88,10 @@ void check_out(const lowering::Plan& plan, const TensorView& out) {
                                                   "); out must have one element per result");
     }
   }
-  if (!can_cast_safely(plan.dtype, out.dtype())) {
+  if (!can_cast_safely(plan.result_dtype, out.dtype())) {
     throw Error(ErrorCode::DTypeMismatch,
                 "einsum: cannot cast the result from dtype('" +
-                    std::string(dtype_name(plan.dtype)) + "') to out's dtype('" +
+                    std::string(dtype_name(plan.result_dtype)) + "') to out's dtype('" +
                     std::string(dtype_name(out.dtype())) + "') according to the rule 'safe'");
   }
 }
@@ -100,7 +102,9 @@ void run_into(const exec::SlicedPlan& sp, std::span<const TensorView> operands,
   check_out(sp.whole, out);
   check_data(out, "out", SIZE_MAX);
   // Sliced plans write blocks through strided copies, so any layout of out works for them.
-  bool direct = out.dtype() == sp.whole.dtype && (sp.sliced() || out.is_contiguous());
+  // (A plan computing in a wider dtype than its result's is cast through the result's dtype.)
+  bool direct = out.dtype() == sp.whole.dtype && sp.whole.result_dtype == sp.whole.dtype &&
+                (sp.sliced() || out.is_contiguous());
   for (const auto& op : operands) direct = direct && !op.may_overlap(out);
   if (direct) {
     run_direct(sp, operands, out, workspace);
@@ -197,7 +201,7 @@ void Expression::run(std::span<const TensorView> operands, const TensorView& out
 }
 
 const Shape& Expression::output_shape() const { return plan_of(plan_).whole.output_shape; }
-DType Expression::output_dtype() const { return plan_of(plan_).whole.dtype; }
+DType Expression::output_dtype() const { return plan_of(plan_).whole.result_dtype; }
 const PathInfo& Expression::info() const { return plan_of(plan_).whole.info; }
 std::size_t Expression::workspace_bytes() const { return plan_of(plan_).workspace_bytes; }
 

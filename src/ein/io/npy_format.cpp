@@ -283,6 +283,18 @@ std::string npy_descr(DType dtype, ByteOrder order) {
       return s + "c8";
     case DType::Complex128:
       return s + "c16";
+    // Storage dtypes (.npy loading does not accept them yet). bfloat16 has no NumPy code:
+    // ml_dtypes writes it as two raw bytes.
+    case DType::Int8:
+      return "|i1";
+    case DType::UInt8:
+      return "|u1";
+    case DType::Int16:
+      return s + "i2";
+    case DType::Float16:
+      return s + "f2";
+    case DType::BFloat16:
+      return "|V2";
   }
   return s;
 }

@@ -246,7 +246,9 @@ class Lowerer {
 
 DType computation_dtype(std::span<const OperandSpec> operands, const EinsumOptions& options) {
   if (options.dtype) {
-    for (std::size_t i = 0; i < operands.size(); ++i) {
+    // With acc_dtype, dtype is only the result's type (accumulate wide, store narrow): the
+    // operands must fit the accumulator instead (accumulator_dtype checks).
+    for (std::size_t i = 0; i < operands.size() && !options.acc_dtype; ++i) {
       if (!can_cast_safely(operands[i].dtype, *options.dtype)) {
         throw Error(ErrorCode::DTypeMismatch,
                     "einsum: cannot cast operand " + std::to_string(i) + " from dtype('" +
@@ -283,6 +285,31 @@ PathInfo single_operand_info(const Plan& plan) {
 }  // namespace
 
 Plan lower_parsed(expr::ParsedExpression parsed, std::span<const OperandSpec> operands,
+// The dtype the kernels compute in for a result of dtype `result`: options.acc_dtype when given
+// (a compute dtype every operand casts to safely), else the compute dtype of the result (int32
+// for int8/uint8/int16, float32 for float16/bfloat16, itself otherwise).
+DType accumulator_dtype(std::span<const OperandSpec> operands, DType result,
+                        const EinsumOptions& options) {
+  if (!options.acc_dtype) return compute_dtype_of(result);
+  const DType acc = *options.acc_dtype;
+  if (is_storage_only(acc)) {
+    throw Error(ErrorCode::DTypeMismatch,
+                "einsum: acc_dtype " + std::string(dtype_name(acc)) +
+                    " is a storage dtype; accumulate in bool, int32, int64, float32, float64, "
+                    "complex64 or complex128");
+  }
+  for (std::size_t i = 0; i < operands.size(); ++i) {
+    if (!can_cast_safely(operands[i].dtype, acc)) {
+      throw Error(ErrorCode::DTypeMismatch,
+                  "einsum: acc_dtype " + std::string(dtype_name(acc)) + " cannot hold operand " +
+                      std::to_string(i) + "'s dtype " +
+                      std::string(dtype_name(operands[i].dtype)) +
+                      " (it must be a dtype the operands cast to safely)");
+    }
+  }
+  return acc;
+}
+
                   const EinsumOptions& options) {
   Plan plan;
   plan.expr = std::move(parsed);
@@ -292,7 +319,8 @@ Plan lower_parsed(expr::ParsedExpression parsed, std::span<const OperandSpec> op
     // Validates ranks, extents and byte spans (no memory is touched).
     (void)TensorView(nullptr, op.dtype, op.shape, op.strides);
   }
-  plan.dtype = computation_dtype(plan.operands, options);
+  plan.result_dtype = computation_dtype(plan.operands, options);
+  plan.dtype = accumulator_dtype(plan.operands, plan.result_dtype, options);
   plan.threads = options.threads;
   plan.semiring = options.semiring;
   semiring::check_dtype(plan.semiring, plan.dtype);

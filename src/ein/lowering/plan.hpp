@@ -61,7 +61,10 @@ using Step = std::variant<StridedStep, GemmStep>;
 struct Plan {
   expr::ParsedExpression expr;
   std::vector<OperandSpec> operands;
-  DType dtype = DType::Float64;  // computation and output dtype
+  DType dtype = DType::Float64;  // computation dtype, and the dtype of the plan's output buffer
+  // The dtype of einsum's result: dtype unless the operands or the result are storage dtypes or
+  // an acc_dtype was asked for; the front doors convert the plan's output to it.
+  DType result_dtype = DType::Float64;
   Shape output_shape;
   Strides output_strides;  // C-contiguous: the plan writes a fresh or contiguous output
   bool zero_fill = false;  // a label has extent 0: the output is all zeros, nothing to run

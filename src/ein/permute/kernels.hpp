@@ -205,7 +205,8 @@ template <class To, class From>
 void move_tiled(const From* src, To* dst, const Rect& r, bool stream) {
   constexpr Index side = tile_side<To>() > tile_side<From>() ? tile_side<To>() : tile_side<From>();
 #if defined(__SSE2__)
-  constexpr bool simd = std::is_same_v<To, From>;
+  // No 2-byte SIMD tile (int16, float16, bfloat16 are storage dtypes): those go scalar.
+  constexpr bool simd = std::is_same_v<To, From> && sizeof(To) != 2;
   const bool unit = r.src_row == 1 && r.dst_col == 1;
 #else
   (void)stream;

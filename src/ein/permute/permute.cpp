@@ -56,7 +56,9 @@ Blocking choose_blocking(const PermutePlan& p, bool stream) {
 template <class To, class From>
 bool use_streaming(const PermutePlan& p, const To* dst) {
 #if defined(__SSE2__)
-  if (!std::is_same_v<To, From> || p.kind != PermuteKind::Transpose) return false;
+  if (!std::is_same_v<To, From> || sizeof(To) == 2 || p.kind != PermuteKind::Transpose) {
+    return false;  // (no 2-byte SIMD tiles: see move_tiled)
+  }
   if (p.rows.src_stride != 1 || p.inner.dst_stride != 1) return false;
   if (p.numel() * static_cast<Index>(sizeof(To)) < kStreamBytes) return false;
   constexpr Index line = 64 / static_cast<Index>(sizeof(To));
@@ -187,9 +189,11 @@ void require(bool ok, const char* what) {
 
 void execute(const PermutePlan& plan, DType src_dtype, const void* src, DType dst_dtype, void* dst,
              int threads) {
-  visit_dtype(dst_dtype, [&](auto to_tag) {
+  // This is the conversion path of the storage dtypes (int8, float16...): the only kernel that
+  // visits them.
+  visit_storage_dtype(dst_dtype, [&](auto to_tag) {
     using To = decltype(to_tag);
-    visit_dtype(src_dtype, [&](auto from_tag) {
+    visit_storage_dtype(src_dtype, [&](auto from_tag) {
       using From = decltype(from_tag);
       execute_typed(plan, static_cast<const From*>(src), static_cast<To*>(dst), threads);
     });
@@ -213,9 +217,9 @@ void reference_copy(const TensorView& src, const TensorView& dst) {
   require(src.shape() == dst.shape(), "permute::reference_copy: shapes differ");
   const Index n = dst.numel();
   const int rank = dst.rank();
-  visit_dtype(dst.dtype(), [&](auto to_tag) {
+  visit_storage_dtype(dst.dtype(), [&](auto to_tag) {
     using To = decltype(to_tag);
-    visit_dtype(src.dtype(), [&](auto from_tag) {
+    visit_storage_dtype(src.dtype(), [&](auto from_tag) {
       using From = decltype(from_tag);
       std::array<Index, kMaxRank> idx{};
       require(rank <= kMaxRank, "permute::reference_copy: rank too large");

@@ -53,7 +53,7 @@ Tensor Tensor::zeros(DType dtype, Shape shape) {
 
 Tensor Tensor::ones(DType dtype, Shape shape) {
   Tensor t = empty(dtype, std::move(shape));
-  visit_dtype(dtype, [&](auto tag) {
+  visit_storage_dtype(dtype, [&](auto tag) {
     using T = decltype(tag);
     T* p = static_cast<T*>(t.data());
     for (Index i = 0; i < t.numel(); ++i) p[i] = convert_value<T>(1);
@@ -63,7 +63,7 @@ Tensor Tensor::ones(DType dtype, Shape shape) {
 
 Tensor Tensor::arange(Index n, DType dtype) {
   Tensor t = empty(dtype, {n});
-  visit_dtype(dtype, [&](auto tag) {
+  visit_storage_dtype(dtype, [&](auto tag) {
     using T = decltype(tag);
     T* p = static_cast<T*>(t.data());
     for (Index i = 0; i < n; ++i) p[i] = convert_value<T>(i);
