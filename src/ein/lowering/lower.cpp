@@ -265,26 +265,6 @@ DType computation_dtype(std::span<const OperandSpec> operands, const EinsumOptio
   return d;
 }
 
-PathInfo single_operand_info(const Plan& plan) {
-  PathInfo info;
-  info.equation = plan.expr.equation();
-  Index n = 1;
-  for (Index e : plan.expr.extents)
-    n = e == 0 ? 0 : (n > INT64_MAX / std::max<Index>(e, 1) ? n : n * e);
-  info.naive_flops = info.optimized_flops = static_cast<double>(n);
-  info.largest_intermediate = checked_numel(plan.output_shape);
-  StepInfo s;
-  s.operands = {0};
-  s.contraction = info.equation;
-  s.scaling = plan.expr.num_labels;
-  s.flops = static_cast<double>(n);
-  info.steps.push_back(s);
-  return info;
-}
-
-}  // namespace
-
-Plan lower_parsed(expr::ParsedExpression parsed, std::span<const OperandSpec> operands,
 // The dtype the kernels compute in for a result of dtype `result`: options.acc_dtype when given
 // (a compute dtype every operand casts to safely), else the compute dtype of the result (int32
 // for int8/uint8/int16, float32 for float16/bfloat16, itself otherwise).
@@ -310,6 +290,26 @@ DType accumulator_dtype(std::span<const OperandSpec> operands, DType result,
   return acc;
 }
 
+PathInfo single_operand_info(const Plan& plan) {
+  PathInfo info;
+  info.equation = plan.expr.equation();
+  Index n = 1;
+  for (Index e : plan.expr.extents)
+    n = e == 0 ? 0 : (n > INT64_MAX / std::max<Index>(e, 1) ? n : n * e);
+  info.naive_flops = info.optimized_flops = static_cast<double>(n);
+  info.largest_intermediate = checked_numel(plan.output_shape);
+  StepInfo s;
+  s.operands = {0};
+  s.contraction = info.equation;
+  s.scaling = plan.expr.num_labels;
+  s.flops = static_cast<double>(n);
+  info.steps.push_back(s);
+  return info;
+}
+
+}  // namespace
+
+Plan lower_parsed(expr::ParsedExpression parsed, std::span<const OperandSpec> operands,
                   const EinsumOptions& options) {
   Plan plan;
   plan.expr = std::move(parsed);
