@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 #include <string>
 
 #include "ein/einops/pattern.hpp"
@@ -124,7 +125,8 @@ class Resolver {
     }
   }
 
-  // Extents of labels written on an axis of their own; a size given by name must agree.
+  // Extents of labels written on an axis of their own; a size given by name must agree (or the
+  // axis have extent 1).
   void learn_plain_extents() {
     for (std::size_t k = 0; k < operands_.size(); ++k) {
       const Term& term = p_.inputs[k];
@@ -135,20 +137,29 @@ class Resolver {
         const int axis = first_axis_[k][i];
         const Index extent = operands_[k].shape()[axis];
         const auto it = known_.find(key);
-        if (it != known_.end() && given_[key] && it->second != extent) {
+        // An axis of extent 1 broadcasts against the size, as against any extent in einsum.
+        if (it != known_.end() && given_[key] && it->second != extent && extent != 1) {
           fail(ErrorCode::ShapeMismatch,
                "Shape mismatch, " + std::to_string(extent) + " != " + std::to_string(it->second) +
                    " (the size given for '" + p_.name_of(key) + "')" + where(k, axis),
                a.pos);
         }
         // Extent 1 may broadcast against another operand's: prefer any other extent.
-        if (it == known_.end() || (it->second == 1 && !given_[key])) known_[key] = extent;
+        if (it == known_.end() || (it->second == 1 && !given_[key])) {
+          known_[key] = extent;
+          if (extent == 1 && !given_[key]) {
+            weak_.insert(key);
+          } else {
+            weak_.erase(key);
+          }
+        }
       }
     }
   }
 
   // Solves groups with at most one unknown size until none is left (a size inferred from one
-  // group can settle another's).
+  // group can settle another's). An extent 1 seen only on plain axes may be a broadcast: groups
+  // first treat it as unknown, and use it only when nothing else is left to infer from.
   void solve_groups() {
     std::vector<PendingGroup> pending;
     for (std::size_t k = 0; k < operands_.size(); ++k) {
@@ -158,10 +169,15 @@ class Resolver {
       }
     }
     while (!pending.empty()) {
-      const auto solvable = [&](const PendingGroup& g) { return unknowns(g).size() <= 1; };
-      const auto it = std::find_if(pending.begin(), pending.end(), solvable);
+      bool strict = true;
+      const auto solvable = [&](const PendingGroup& g) { return unknowns(g, strict).size() <= 1; };
+      auto it = std::find_if(pending.begin(), pending.end(), solvable);
       if (it == pending.end()) {
-        const std::vector<Atom> u = unknowns(pending.front());
+        strict = false;
+        it = std::find_if(pending.begin(), pending.end(), solvable);
+      }
+      if (it == pending.end()) {
+        const std::vector<Atom> u = unknowns(pending.front(), false);
         std::string set = "{";
         for (std::size_t j = 0; j < u.size(); ++j) {
           set += (j ? ", '" : "'") + p_.name_of(u[j].key) + "'";
@@ -170,30 +186,34 @@ class Resolver {
              "Could not infer sizes for " + set + "} (give all but one size of a group)",
              u.front().pos);
       }
-      solve(*it);
+      solve(*it, strict);
       pending.erase(it);
     }
   }
 
-  [[nodiscard]] std::vector<Atom> unknowns(const PendingGroup& g) const {
+  // Whether `key`'s size is still to be inferred; `strict` counts a weak extent 1 as unknown.
+  [[nodiscard]] bool is_unknown(int key, bool strict) const {
+    return !known_.count(key) || (strict && weak_.count(key));
+  }
+
+  [[nodiscard]] std::vector<Atom> unknowns(const PendingGroup& g, bool strict) const {
     std::vector<Atom> out;
     for (const Atom& a : p_.inputs[g.operand].axes[g.item].atoms) {
-      if (!known_.count(a.key)) out.push_back(a);
+      if (is_unknown(a.key, strict)) out.push_back(a);
     }
     return out;
   }
 
-  void solve(const PendingGroup& g) {
+  void solve(const PendingGroup& g, bool strict) {
     const Axis& group = p_.inputs[g.operand].axes[g.item];
     const Index length = operands_[g.operand].shape()[g.axis];
     Index known = 1;
     std::optional<int> unknown;
     for (const Atom& a : group.atoms) {
-      const auto it = known_.find(a.key);
-      if (it == known_.end()) {
+      if (is_unknown(a.key, strict)) {
         unknown = a.key;
       } else {
-        known = support::checked_mul(known, it->second, "einsum: group size");
+        known = support::checked_mul(known, known_.at(a.key), "einsum: group size");
       }
     }
     if (!unknown) {
@@ -212,6 +232,7 @@ class Resolver {
            group.pos);
     }
     known_[*unknown] = length / known;
+    weak_.erase(*unknown);
   }
 
   // Each group becomes its labels' axes, row-major: a view with the group's stride scaled.
@@ -313,6 +334,7 @@ class Resolver {
   std::vector<int> ellipsis_rank_;            // per operand
   std::map<int, Index> known_;                // key -> extent
   std::map<int, bool> given_;                 // key -> its size was given by name
+  std::set<int> weak_;                        // keys known only as extent 1 on plain axes
   expr::detail::Subscripts subscripts_;
   Resolved r_;
 };
