@@ -45,6 +45,7 @@ def einsum(
     optimize: _Optimize = ...,
     memory_limit: int | Literal["max_input"] | None = ...,
     semiring: _Semiring | None = ...,
+    acc_dtype: npt.DTypeLike | None = ...,
 ) -> _Result: ...
 @overload
 def einsum(
@@ -58,6 +59,7 @@ def einsum(
     optimize: _Optimize = ...,
     memory_limit: int | Literal["max_input"] | None = ...,
     semiring: _Semiring | None = ...,
+    acc_dtype: npt.DTypeLike | None = ...,
 ) -> npt.NDArray[Any]: ...
 @overload
 def einsum(
@@ -72,6 +74,7 @@ def einsum(
     optimize: _Optimize = ...,
     memory_limit: int | Literal["max_input"] | None = ...,
     semiring: _Semiring | None = ...,
+    acc_dtype: npt.DTypeLike | None = ...,
 ) -> _Result: ...
 def einsum_path(
     *operands: Any,

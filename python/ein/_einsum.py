@@ -26,6 +26,7 @@ def einsum(
     optimize="auto",
     memory_limit=None,
     semiring=None,
+    acc_dtype=None,
 ):
     """Evaluates the Einstein summation convention on the operands, exactly as ``numpy.einsum``.
 
@@ -69,6 +70,22 @@ def einsum(
     ``out`` may overlap the operands; the result is NumPy's. ``order='F'`` gives a
     Fortran-ordered result; other orders give C order. The GIL is released while computing.
 
+    int8, uint8, int16 and float16 operands are read in place too. ein computes them in int32
+    (the same wrap-around as NumPy's int8/uint8/int16 results) or float32 (rounded to float16
+    once, at the end), and returns the dtype NumPy returns.
+
+    ``acc_dtype`` (ein's extension): the dtype to accumulate in, e.g. ``'int32'`` for int8
+    operands or ``'float32'`` for float16 ones. Every operand must cast to it safely (else
+    ``TypeError``). The result is cast to ``dtype`` (unsafely: accumulate wide, store narrow), or
+    to the operands' dtype when ``dtype`` is not given:
+
+    >>> import numpy as np, ein
+    >>> x = np.full(100, 100, np.int8)
+    >>> ein.einsum('i,i', x, x)  # NumPy's int8 arithmetic: 10**6 wraps around
+    np.int8(64)
+    >>> ein.einsum('i,i', x, x, acc_dtype='int32', dtype='int32')
+    np.int32(1000000)
+
     >>> import numpy as np, ein
     >>> a = np.arange(6.0).reshape(2, 3)
     >>> b = np.arange(12.0).reshape(3, 4)
@@ -86,6 +103,7 @@ def einsum(
         and order == "K"
         and casting == "safe"
         and memory_limit is None
+        and acc_dtype is None
         and semiring is None
     ):
         # The common call: the compiled module does everything, or answers NotImplemented when
@@ -94,7 +112,7 @@ def einsum(
         if result is not NotImplemented:
             return result
     return _einsum_general(
-        operands, out, dtype, order, casting, optimize, memory_limit, semiring=semiring
+        operands, out, dtype, order, casting, optimize, memory_limit, acc_dtype, semiring
     )
 
 
@@ -147,7 +165,8 @@ def einsum_path(*operands, optimize="greedy", memory_limit=None, semiring=None):
 
 
 def _einsum_general(
-    operands, out, dtype, order, casting, optimize, memory_limit=None, semiring=None
+    operands, out, dtype, order, casting, optimize, memory_limit=None, acc_dtype=None,
+    semiring=None,
 ):
     semiring = _semiring_name(semiring)
     subscripts, arrays = _parse_operands(operands)
@@ -160,7 +179,14 @@ def _einsum_general(
             f"(got {casting!r})"
         )
     arrays = [as_operand(x, f"einsum: operand {i}") for i, x in enumerate(arrays)]
-    if dtype is not None:
+    acc_name = None
+    if acc_dtype is not None:
+        acc_name = check_dtype(acc_dtype, "einsum: acc_dtype").name
+    if acc_dtype is not None and dtype is not None:
+        # dtype is only the result's type: the operands go to the accumulator (checked there).
+        dtype = check_dtype(dtype, "einsum: dtype")
+        result_dtype = dtype
+    elif dtype is not None:
         dtype = check_dtype(dtype, "einsum: dtype")
         arrays = [_cast_operand(a, dtype, casting, i) for i, a in enumerate(arrays)]
         result_dtype = dtype
@@ -174,14 +200,14 @@ def _einsum_general(
         limit = _budget(opt, memory_limit, result_dtype.itemsize)
         dtype_name = None if dtype is None else dtype.name
         return _c_einsum(
-            args, opt.finder, dtype_name, None, order == "F", opt.path, limit, True,
+            args, opt.finder, dtype_name, None, order == "F", opt.path, limit, True, acc_name,
             semiring=semiring,
         )
     if not isinstance(out, np.ndarray):
         raise TypeError("keyword parameter out must be an array for einsum")
     if not out.flags.writeable:
         raise ValueError("output array is read-only")
-    if dtype is None:
+    if dtype is None and acc_dtype is None:
         # NumPy computes in the common dtype of the operands and out (float32 operands summed
         # into a float64 out are summed in float64; bools into an int32 out are counted).
         common = np.promote_types(result_dtype, out.dtype)
@@ -193,12 +219,14 @@ def _einsum_general(
     if is_viewable_out(out) and np.can_cast(result_dtype, out.dtype, "safe"):
         # ein writes into out itself, also when out overlaps an operand (it computes aside).
         _c_einsum(
-            args, opt.finder, dtype_name, out, False, opt.path, limit, True, semiring=semiring
+            args, opt.finder, dtype_name, out, False, opt.path, limit, True, acc_name,
+            semiring=semiring,
         )
         return out
     # A cast ein does not do itself (same_kind / unsafe) or an out ein cannot view in place.
     result = _c_einsum(
-        args, opt.finder, dtype_name, None, False, opt.path, limit, True, semiring=semiring
+        args, opt.finder, dtype_name, None, False, opt.path, limit, True, acc_name,
+        semiring=semiring,
     )
     result = np.asarray(result)
     if result.shape != out.shape:

@@ -14,8 +14,23 @@ import numpy as np
 
 SUPPORTED_DTYPES = tuple(
     np.dtype(name)
-    for name in ("bool", "int32", "int64", "float32", "float64", "complex64", "complex128")
+    for name in (
+        "bool",
+        "int8",
+        "uint8",
+        "int16",
+        "int32",
+        "int64",
+        "float16",
+        "float32",
+        "float64",
+        "complex64",
+        "complex128",
+    )
 )
+# Storage dtypes: ein holds and converts them, and computes in a wider compute dtype
+# (docs/decisions/0003-storage-dtypes.md).
+STORAGE_DTYPES = tuple(np.dtype(name) for name in ("int8", "uint8", "int16", "float16"))
 _SUPPORTED = frozenset(SUPPORTED_DTYPES)
 _SUPPORTED_NAMES = ", ".join(dt.name for dt in SUPPORTED_DTYPES)
 

@@ -43,8 +43,16 @@ std::optional<DType> dtype_from_buffer_format(const char* format, Py_ssize_t ite
     case 'q':
     case 'n':
       if (complex) break;
+      if (itemsize == 1) return DType::Int8;
+      if (itemsize == 2) return DType::Int16;
       if (itemsize == 4) return DType::Int32;
       if (itemsize == 8) return DType::Int64;
+      break;
+    case 'B':
+      if (!complex && itemsize == 1) return DType::UInt8;
+      break;
+    case 'e':
+      if (!complex && itemsize == 2) return DType::Float16;
       break;
     case 'f':
       if (!complex && itemsize == 4) return DType::Float32;
@@ -98,7 +106,7 @@ const char* HeldBuffer::acquire(PyObject* obj, bool writable, TensorView& view) 
   // whole number of elements would be undefined behaviour, so such arrays take a copy instead.
   const auto address = reinterpret_cast<std::uintptr_t>(buffer_.buf);
   const std::size_t alignment =
-      visit_dtype(*dtype, [](auto tag) { return alignof(decltype(tag)); });
+      visit_storage_dtype(*dtype, [](auto tag) { return alignof(decltype(tag)); });
   if (address % alignment != 0) {
     release();
     return "its data pointer is not aligned";

@@ -68,7 +68,7 @@ nb::object run_einsum(const CachedPlan& plan, const HeldOperands& ops, nb::handl
 // the Python layer must convert first.
 nb::object einsum_entry(nb::tuple args, nb::handle optimize, nb::handle dtype, nb::handle out,
                         bool fortran, nb::handle path, nb::handle memory_limit, bool strict,
-                        nb::handle semiring) {
+                        nb::handle acc_dtype, nb::handle semiring) {
   if (args.size() < 2 || !nb::isinstance<nb::str>(args[0])) {
     if (!strict) return nb::borrow(Py_NotImplemented);
     throw nb::type_error("einsum: expected a subscripts string and at least one operand");
@@ -80,8 +80,11 @@ nb::object einsum_entry(nb::tuple args, nb::handle optimize, nb::handle dtype, n
   request.options.path = path_from_python(path);
   request.options.memory_limit = memory_limit_from_python(memory_limit);
   if (!dtype.is_none()) request.options.dtype = dtype_from_python_name(nb::str(dtype).c_str());
+  if (!acc_dtype.is_none()) {
+    request.options.acc_dtype = dtype_from_python_name(nb::str(acc_dtype).c_str());
+  }
   request.options.semiring = semiring_from_python(semiring);
-  request.allow_view = out.is_none() && dtype.is_none();
+  request.allow_view = out.is_none() && dtype.is_none() && acc_dtype.is_none();
   request.subscripts = nb::borrow<nb::str>(args[0]).c_str();
 
   HeldOperands ops(args.size() - 1);
@@ -120,7 +123,7 @@ void bind_einsum(nb::module_& m) {
         nb::arg("dtype").none() = nb::none(), nb::arg("out").none() = nb::none(),
         nb::arg("fortran") = false, nb::arg("path").none() = nb::none(),
         nb::arg("memory_limit").none() = nb::none(), nb::arg("strict") = false,
-        nb::arg("semiring").none() = nb::none(),
+        nb::arg("acc_dtype").none() = nb::none(), nb::arg("semiring").none() = nb::none(),
         "einsum((subscripts, *operands), optimize, ...) -> array | scalar | NotImplemented.\n\n"
         "Internal: use ein.einsum.");
   m.def("einsum_path", &einsum_path_entry, nb::arg("subscripts"), nb::arg("operands"),
@@ -138,8 +141,7 @@ void bind_einsum(nb::module_& m) {
       [](const std::string& path) { return save_cache(global_plan_cache(), path); },
       nb::arg("path"), "Saves ein.einsum's compiled plans to a plan file; returns their number.");
   m.def(
-      "load_plans",
-      [](const std::string& path) { return load_cache(global_plan_cache(), path); },
+      "load_plans", [](const std::string& path) { return load_cache(global_plan_cache(), path); },
       nb::arg("path"), "Loads a plan file into ein.einsum's cache; returns the plans loaded.");
   m.def(
       "plan_cache_size", [] { return global_plan_cache().size(); },

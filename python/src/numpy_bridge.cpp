@@ -20,12 +20,27 @@ struct NumpyRefs {
   PyObject* axis_error = nullptr;
   PyObject* empty_tuple = nullptr;
   PyObject* order_f = nullptr;
-  std::array<PyObject*, kNumDTypes> dtypes{};
+  std::array<PyObject*, kNumEveryDType> dtypes{};  // indexed by DType's value
 };
 NumpyRefs g_numpy;
 
 nb::dlpack::dtype dlpack_dtype(DType dtype) {
-  return visit_dtype(dtype, [](auto tag) { return nb::dtype<decltype(tag)>(); });
+  switch (dtype) {
+    // 16-bit floats are no C++ arithmetic type nanobind knows: DLPack's codes by hand.
+    case DType::Float16:
+      return {static_cast<std::uint8_t>(nb::dlpack::dtype_code::Float), 16, 1};
+    case DType::BFloat16:
+      return {static_cast<std::uint8_t>(nb::dlpack::dtype_code::Bfloat), 16, 1};
+    default:
+      return visit_storage_dtype(dtype, [](auto tag) -> nb::dlpack::dtype {
+        using T = decltype(tag);
+        if constexpr (is_half_v<T>) {
+          return {};  // handled above
+        } else {
+          return nb::dtype<T>();
+        }
+      });
+  }
 }
 
 template <bool ReadOnly>
@@ -60,7 +75,18 @@ void init_numpy_bridge() {
   g_numpy.axis_error = axis_error.release().ptr();
   g_numpy.empty_tuple = nb::make_tuple().release().ptr();
   g_numpy.order_f = nb::str("F").release().ptr();
-  for (DType t : kAllDTypes) {
+  for (DType t : kEveryDType) {
+    if (t == DType::BFloat16) {
+      // Not NumPy's: ml_dtypes provides it where installed (importing it registers the name).
+      try {
+        nb::module_::import_("ml_dtypes");
+        g_numpy.dtypes[static_cast<std::size_t>(t)] =
+            np.attr("dtype")(nb::str("bfloat16")).release().ptr();
+      } catch (const nb::python_error&) {
+        g_numpy.dtypes[static_cast<std::size_t>(t)] = nullptr;
+      }
+      continue;
+    }
     g_numpy.dtypes[static_cast<std::size_t>(t)] =
         np.attr("dtype")(nb::str(dtype_name(t).data(), dtype_name(t).size())).release().ptr();
   }
@@ -70,14 +96,23 @@ bool is_exact_ndarray(nb::handle obj) noexcept {
   return reinterpret_cast<PyObject*>(Py_TYPE(obj.ptr())) == g_numpy.ndarray_type;
 }
 
-nb::handle numpy_dtype(DType dtype) { return g_numpy.dtypes[static_cast<std::size_t>(dtype)]; }
+nb::handle numpy_dtype(DType dtype) {
+  PyObject* t = g_numpy.dtypes[static_cast<std::size_t>(dtype)];
+  if (t == nullptr) {
+    throw nb::type_error(("ein cannot return a " + std::string(dtype_name(dtype)) +
+                          " array to NumPy without the ml_dtypes package; pass dtype= to get "
+                          "another result dtype")
+                             .c_str());
+  }
+  return t;
+}
 
 DType dtype_from_python_name(const char* name) {
   const std::optional<DType> t = dtype_from_name(name);
   if (!t) {
     throw nb::type_error(("ein does not support dtype " + std::string(name) +
-                          " (supported: bool, int32, int64, float32, float64, complex64, "
-                          "complex128)")
+                          " (supported: bool, int8, uint8, int16, int32, int64, float16, "
+                          "bfloat16, float32, float64, complex64, complex128)")
                              .c_str());
   }
   return *t;
