@@ -21,6 +21,7 @@
 // k == 1 (outer products, scaling, Hadamard products) needs no blocking: C = A (x) B row by row.
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 
 #include "ein/gemm/cpu.hpp"
 #include "ein/nn/fast_exp.hpp"
@@ -80,23 +81,49 @@ void pack_b(const T* b, Index b_k, Index b_n, Index kc, Index nc, T* bp) {
 }
 
 // acc (+)= a panel (x) b panel over kc; the tile is loaded from / stored to `ct` (row stride
-// kNC), or starts at the zero on the first k block.
-template <class T, class Op, Index NR>
+// kNC), or starts at the zero on the first k block. The tile is kMR x NR elements held as
+// vectors of VB bytes (GCC/Clang vector extensions: the compiler's own auto-vectoriser does not
+// keep a 2-D accumulator in registers); Op's kTimes/kMax pick the operations (max/min become
+// maxps/minps, or vmaxps/vminps in the AVX2 build).
+template <class T, class Op, Index NR, int VB>
 inline void micro(const T* ap, const T* bp, Index kc, T* ct, bool first) {
-  T acc[kMR][NR];
+  typedef T V __attribute__((vector_size(VB)));
+  constexpr Index kW = VB / static_cast<Index>(sizeof(T));
+  constexpr Index kNV = NR / kW;
+  static_assert(kNV * kW == NR);
+  V acc[kMR][kNV];
+  const V zero = V{} + Op::zero();
   for (Index r = 0; r < kMR; ++r) {
-    for (Index c = 0; c < NR; ++c) acc[r][c] = first ? Op::zero() : ct[r * kNC + c];
+    for (Index v = 0; v < kNV; ++v) {
+      if (first) {
+        acc[r][v] = zero;
+      } else {
+        std::memcpy(&acc[r][v], ct + r * kNC + v * kW, sizeof(V));
+      }
+    }
   }
   for (Index kk = 0; kk < kc; ++kk) {
-    const T* a = ap + kk * kMR;
-    const T* b = bp + kk * NR;
+    V b[kNV];
+    for (Index v = 0; v < kNV; ++v) std::memcpy(&b[v], bp + kk * NR + v * kW, sizeof(V));
     for (Index r = 0; r < kMR; ++r) {
-      const T ar = a[r];
-      for (Index c = 0; c < NR; ++c) acc[r][c] = Op::add(acc[r][c], Op::mul(ar, b[c]));
+      const V a = V{} + ap[kk * kMR + r];
+      for (Index v = 0; v < kNV; ++v) {
+        V prod;
+        if constexpr (Op::kTimes) {
+          prod = a * b[v];
+        } else {
+          prod = a + b[v];
+        }
+        if constexpr (Op::kMax) {
+          acc[r][v] = prod > acc[r][v] ? prod : acc[r][v];
+        } else {
+          acc[r][v] = prod < acc[r][v] ? prod : acc[r][v];
+        }
+      }
     }
   }
   for (Index r = 0; r < kMR; ++r) {
-    for (Index c = 0; c < NR; ++c) ct[r * kNC + c] = acc[r][c];
+    for (Index v = 0; v < kNV; ++v) std::memcpy(ct + r * kNC + v * kW, &acc[r][v], sizeof(V));
   }
 }
 
@@ -130,7 +157,7 @@ inline void micro_exp(const T* ap, const T* bp, Index kc, const T* mt, T* st, bo
 // the log-sum-exp sum into st against the maxima in ct.
 enum class Pass { Fold, Exp };
 
-template <class T, class Op, Index NR, Pass P>
+template <class T, class Op, Index NR, int VB, Pass P>
 void tile_pass(const Mats<T>& x, Index i0, Index j0, Index mc, Index nc, T* ap, T* bp, T* ct,
                T* st) {
   for (Index k0 = 0; k0 < x.k; k0 += kKC) {
@@ -140,7 +167,7 @@ void tile_pass(const Mats<T>& x, Index i0, Index j0, Index mc, Index nc, T* ap, 
     for (Index p = 0; p < mc; p += kMR) {
       for (Index q = 0; q < nc; q += NR) {
         if constexpr (P == Pass::Fold) {
-          micro<T, Op, NR>(ap + p * kc, bp + q * kc, kc, ct + p * kNC + q, k0 == 0);
+          micro<T, Op, NR, VB>(ap + p * kc, bp + q * kc, kc, ct + p * kNC + q, k0 == 0);
         } else {
           micro_exp<T, NR>(ap + p * kc, bp + q * kc, kc, ct + p * kNC + q, st + p * kNC + q,
                            k0 == 0);
@@ -151,8 +178,9 @@ void tile_pass(const Mats<T>& x, Index i0, Index j0, Index mc, Index nc, T* ap, 
 }
 
 // The tile at (i0, j0) of one batch item, written into C.
-template <class T, class Op, Index NR>
+template <class T, class Op, int VB>
 void tile(const Mats<T>& x, Index i0, Index j0, bool accumulate) {
+  constexpr Index NR = 2 * VB / static_cast<Index>(sizeof(T));  // two vectors per tile row
   alignas(64) T ap[kMC * kKC];
   alignas(64) T bp[kKC * kNC];
   alignas(64) T ct[kMC * kNC];
@@ -170,11 +198,11 @@ void tile(const Mats<T>& x, Index i0, Index j0, bool accumulate) {
   };
   if constexpr (std::is_same_v<Op, LogSumExpOp<T>>) {
     alignas(64) T st[kMC * kNC];
-    tile_pass<T, MaxPlusOp<T>, NR, Pass::Fold>(x, i0, j0, mc, nc, ap, bp, ct, nullptr);
-    tile_pass<T, Op, NR, Pass::Exp>(x, i0, j0, mc, nc, ap, bp, ct, st);
+    tile_pass<T, MaxPlusOp<T>, NR, VB, Pass::Fold>(x, i0, j0, mc, nc, ap, bp, ct, nullptr);
+    tile_pass<T, Op, NR, VB, Pass::Exp>(x, i0, j0, mc, nc, ap, bp, ct, st);
     write([&](Index t) { return std::isfinite(ct[t]) ? ct[t] + std::log(st[t]) : ct[t]; });
   } else {
-    tile_pass<T, Op, NR, Pass::Fold>(x, i0, j0, mc, nc, ap, bp, ct, nullptr);
+    tile_pass<T, Op, NR, VB, Pass::Fold>(x, i0, j0, mc, nc, ap, bp, ct, nullptr);
     write([&](Index t) { return ct[t]; });
   }
 }
@@ -199,13 +227,13 @@ void rank_one_rows(const Mats<T>& x, Index i0, Index i1, bool accumulate) {
 
 template <class T, class Op>
 void tile_base(const Mats<T>& x, Index i0, Index j0, bool accumulate) {
-  tile<T, Op, 2 * 16 / static_cast<Index>(sizeof(T))>(x, i0, j0, accumulate);
+  tile<T, Op, 16>(x, i0, j0, accumulate);
 }
 
 #if EIN_GEMM_AVX2_DISPATCH
 template <class T, class Op>
 EIN_AVX2_KERNEL void tile_avx2(const Mats<T>& x, Index i0, Index j0, bool accumulate) {
-  tile<T, Op, 2 * 32 / static_cast<Index>(sizeof(T))>(x, i0, j0, accumulate);
+  tile<T, Op, 32>(x, i0, j0, accumulate);
 }
 #endif
 

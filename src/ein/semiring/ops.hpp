@@ -1,8 +1,10 @@
 // The semirings' scalar operations, shared by the kernels (gemm.cpp, reduce.cpp) and the tests.
 //
-// add() is written as a plain comparison so that loops over it compile to maxps/minps (and
-// their double and AVX2 forms). NaN inputs give unspecified (but defined, never UB) results, as
-// max/min instructions do; docs/semirings.md says so.
+// add() is a plain comparison, which compiles to maxps/minps (and their double and AVX2 forms).
+// kTimes and kMax spell the same operations for the vector kernel (gemm.cpp), which applies them
+// to whole SIMD vectors inline (a function taking 32-byte vectors would change the ABI). NaN inputs
+// give unspecified (but defined, never UB) results, as max/min instructions do; docs/semirings.md
+// says so.
 #pragma once
 
 #include <cmath>
@@ -18,6 +20,7 @@ inline constexpr T kInf = std::numeric_limits<T>::infinity();
 template <class T>
 struct MaxPlusOp {
   static constexpr T zero() { return -kInf<T>; }
+  static constexpr bool kTimes = false, kMax = true;
   static T mul(T a, T b) { return a + b; }
   static T add(T x, T y) { return y > x ? y : x; }
 };
@@ -25,6 +28,7 @@ struct MaxPlusOp {
 template <class T>
 struct MinPlusOp {
   static constexpr T zero() { return kInf<T>; }
+  static constexpr bool kTimes = false, kMax = false;
   static T mul(T a, T b) { return a + b; }
   static T add(T x, T y) { return y < x ? y : x; }
 };
@@ -32,6 +36,7 @@ struct MinPlusOp {
 template <class T>
 struct MaxTimesOp {
   static constexpr T zero() { return T{0}; }
+  static constexpr bool kTimes = true, kMax = true;
   static T mul(T a, T b) { return a * b; }
   static T add(T x, T y) { return y > x ? y : x; }
 };
