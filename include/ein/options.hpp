@@ -62,6 +62,10 @@ struct EinsumOptions {
   int threads = 0;
   // The semiring of the einsum's sums and products; paths are planned the same way.
   Semiring semiring = Semiring::Standard;
+  // Per operand: use its complex conjugate (empty: none; else one flag per operand). No copy is
+  // made: BLAS gets its conjugating transpose flags and ein's loops conjugate as they load.
+  // Flags on real operands change nothing.
+  std::vector<bool> conj;
 };
 
 }  // namespace ein

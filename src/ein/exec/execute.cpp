@@ -2,6 +2,7 @@
 
 #include <cstring>
 
+#include "ein/convert.hpp"
 #include "ein/exec/workspace.hpp"
 #include "ein/permute/permute.hpp"
 #include "ein/reduce/reduce.hpp"
@@ -29,6 +30,20 @@ struct Resolver {
   }
 };
 
+// Negates the imaginary parts of a C-contiguous complex value (only the output of a conj=
+// single-operand einsum is conjugated this way, and the output is C-contiguous).
+void conjugate_in_place(const lowering::StridedStep& s, void* data) {
+  Index n = 1;
+  for (Index e : s.shape) n *= e;
+  visit_dtype(s.dst_dtype, [&](auto tag) {
+    using T = decltype(tag);
+    if constexpr (is_complex_v<T>) {
+      T* p = static_cast<T*>(data);
+      for (Index i = 0; i < n; ++i) p[i] = T(p[i].real(), -p[i].imag());
+    }
+  });
+}
+
 // Steps run their compile-time kernel plans on this call's pointers: nothing here allocates.
 void run_step(const lowering::StridedStep& s, const Resolver& at, int threads, Semiring sr) {
   if (s.op == lowering::StridedStep::Op::Reduce && sr != Semiring::Standard) {
@@ -36,6 +51,8 @@ void run_step(const lowering::StridedStep& s, const Resolver& at, int threads, S
                      /*accumulate=*/false, threads);
   } else if (s.op == lowering::StridedStep::Op::Reduce) {
     reduce::sum(s.reduce_plan, s.src_dtype, at(s.src), at(s.dst), /*accumulate=*/false, threads);
+  } else if (s.op == lowering::StridedStep::Op::Conjugate) {
+    conjugate_in_place(s, at(s.dst));
   } else {
     permute::execute(s.copy_plan, s.src_dtype, at(s.src), s.dst_dtype, at(s.dst), threads);
   }

@@ -9,6 +9,7 @@
 //   "EINX" u32 version | u32 payload_bytes | payload | u32 crc32(payload)
 //   payload: str equation | u32 operands {u8 dtype, u32 rank, i64 shape[rank], i64 strides[rank]}
 //            | u8 has_dtype, u8 dtype | u8 has_limit, i64 limit | u8 gemm_route | i32 threads
+//            | u8 has_acc_dtype, u8 acc_dtype | u8 semiring | u32 conj flags {u8}
 //            | str optimize | u32 pairs {i32 i, i32 j} (the caller's path, usually none)
 //            | u32 pairs {i32 i, i32 j} (the complete path executed)
 //   str: u32 length, bytes.
@@ -162,6 +163,11 @@ std::vector<std::byte> Expression::serialize() const {
   w.put(static_cast<std::int64_t>(o.memory_limit.value_or(0)));
   w.put(static_cast<std::uint8_t>(o.gemm_route));
   w.put(static_cast<std::int32_t>(o.threads));
+  w.put(static_cast<std::uint8_t>(o.acc_dtype ? 1 : 0));
+  w.put(static_cast<std::uint8_t>(o.acc_dtype ? static_cast<std::uint8_t>(*o.acc_dtype) : 0));
+  w.put(static_cast<std::uint8_t>(o.semiring));
+  w.put(static_cast<std::uint32_t>(o.conj.size()));
+  for (bool c : o.conj) w.put(static_cast<std::uint8_t>(c ? 1 : 0));
   w.put_str(o.optimize);
   for (const ContractionPath* path : {&o.path, &plan.executed_path}) {
     w.put(static_cast<std::uint32_t>(path->size()));
@@ -224,6 +230,19 @@ Expression Expression::deserialize(std::span<const std::byte> bytes) {
   }
   o.gemm_route = static_cast<GemmRoute>(route);
   o.threads = r.get<std::int32_t>();
+  const std::uint8_t has_acc = flag(r, "acc_dtype");
+  const auto acc_code = r.get<std::uint8_t>();
+  if (has_acc) o.acc_dtype = dtype_from(acc_code, "acc_dtype");
+  const auto semiring = r.get<std::uint8_t>();
+  if (semiring > static_cast<std::uint8_t>(Semiring::MaxTimes)) {
+    bad("unknown semiring " + std::to_string(semiring));
+  }
+  o.semiring = static_cast<Semiring>(semiring);
+  const auto conj_flags = r.get<std::uint32_t>();
+  if (conj_flags != 0 && conj_flags != n) {
+    bad(std::to_string(conj_flags) + " conj flags for " + std::to_string(n) + " operands");
+  }
+  for (std::uint32_t k = 0; k < conj_flags; ++k) o.conj.push_back(flag(r, "conj") != 0);
   o.optimize = r.get_str(kMaxEquation);
   auto read_path = [&](ContractionPath& path) {
     const auto pairs = r.get<std::uint32_t>();

@@ -54,10 +54,15 @@ TEST(PlanFile, SavesAndLoadsFilesWithOptionsAndSlicing) {
   typed.dtype = DType::Complex128;
   typed.gemm_route = GemmRoute::PermuteThenGemm;
   typed.threads = 1;
+  typed.conj = {true, false};
+  EinsumOptions tropical;
+  tropical.semiring = Semiring::MaxPlus;
+  tropical.dtype = DType::Float64;
   const std::vector<Expression> plans{
       Expression::compile("ijk,jil->kl", specs_of(views), limited),
       Expression::compile("ijk,jil->lk", specs_of(views), typed),
       Expression::compile("ijk->kj", specs_of({&views[0], 1})),
+      Expression::compile("ijk,jil->kl", specs_of(views), tropical),
   };
   const std::string path =
       (std::filesystem::temp_directory_path() / ("ein_plans_" + std::to_string(::getpid())))
@@ -70,9 +75,12 @@ TEST(PlanFile, SavesAndLoadsFilesWithOptionsAndSlicing) {
   EXPECT_FALSE(loaded[0].info().slices.empty());
   EXPECT_EQ(loaded[0].workspace_bytes(), plans[0].workspace_bytes());
   EXPECT_EQ(loaded[1].output_dtype(), DType::Complex128);
+  EXPECT_EQ(loaded[1].options().conj, (std::vector<bool>{true, false}));
   EXPECT_TRUE(test::tensors_equal(loaded[0](views), plans[0](views)));
   EXPECT_TRUE(test::tensors_equal(loaded[1](views), plans[1](views)));
   EXPECT_TRUE(test::tensors_equal(loaded[2]({&views[0], 1}), plans[2]({&views[0], 1})));
+  EXPECT_EQ(loaded[3].options().semiring, Semiring::MaxPlus);
+  EXPECT_TRUE(test::tensors_equal(loaded[3](views), plans[3](views)));
   EXPECT_THROW(load_plans(path), Error);  // gone
 }
 
@@ -131,7 +139,9 @@ class Payload {
   // Options with the default finder, no caller path and `path` as the executed one.
   Payload& options(std::vector<std::pair<int, int>> path, const std::string& finder = "auto") {
     put(std::uint8_t{0}).put(std::uint8_t{0}).put(std::uint8_t{0}).put(std::int64_t{0});
-    put(std::uint8_t{0}).put(std::int32_t{0}).str(finder).put(std::uint32_t{0});
+    put(std::uint8_t{0}).put(std::int32_t{0});
+    put(std::uint8_t{0}).put(std::uint8_t{0}).put(std::uint8_t{0}).put(std::uint32_t{0});
+    str(finder).put(std::uint32_t{0});
     put(static_cast<std::uint32_t>(path.size()));
     for (auto [i, j] : path) put(std::int32_t{i}).put(std::int32_t{j});
     return *this;

@@ -22,6 +22,9 @@ struct Value {
   ValueRef ref;
   Layout layout;
   DType dtype;
+  // The value stands for the conjugate of its data (a conj= operand, or copies and sums of one:
+  // conjugation commutes with both); GEMM steps conjugate as they load.
+  bool conj = false;
 };
 
 std::vector<int> concat(std::initializer_list<const std::vector<int>*> parts) {
@@ -62,7 +65,7 @@ class Lowerer {
   // Copies (and converts to the computation dtype) `v` into the workspace with labels `order`.
   Value to_workspace(const Value& v, const std::vector<int>& order) {
     Value out{allocate(numel_of(order, extents())), contiguous_layout(order, extents()),
-              plan_.dtype};
+              plan_.dtype, v.conj};
     emit_copy(v, out);
     return out;
   }
@@ -111,7 +114,8 @@ class Lowerer {
     }
     if (kept.size() == v.layout.labels.size()) return v;
     if (v.dtype != plan_.dtype) v = to_workspace(v, v.layout.labels);
-    Value out{allocate(numel_of(kept, extents())), contiguous_layout(kept, extents()), plan_.dtype};
+    Value out{allocate(numel_of(kept, extents())), contiguous_layout(kept, extents()), plan_.dtype,
+              v.conj};
     emit_reduce(v, out);
     return out;
   }
@@ -121,10 +125,24 @@ class Lowerer {
     Value out{ValueRef{ValueRef::Kind::Output, -1, 0}, out_layout, plan_.dtype};
     if (v.layout.labels.size() == out_layout.labels.size()) {
       emit_copy(v, out);
-      return;
+    } else {
+      Value src = v.dtype == plan_.dtype ? v : to_workspace(v, v.layout.labels);
+      emit_reduce(src, out);
     }
-    Value src = v.dtype == plan_.dtype ? v : to_workspace(v, v.layout.labels);
-    emit_reduce(src, out);
+    if (v.conj) emit_conjugate(out);
+  }
+
+  // Conjugates a value in place (the output of a conj= single-operand einsum).
+  void emit_conjugate(const Value& v) {
+    StridedStep s;
+    s.op = StridedStep::Op::Conjugate;
+    s.shape = extents_of(v.layout.labels, extents());
+    s.src = s.dst = v.ref;
+    s.src_dtype = s.dst_dtype = plan_.dtype;
+    s.src_strides = s.dst_strides = v.layout.strides;
+    s.describe = "conj " + v.layout.to_string(plan_.expr.label_chars);
+    s.finalize();
+    plan_.steps.emplace_back(std::move(s));
   }
 
   // One pairwise contraction. `out` is the output layout for the last step, else null.
@@ -188,6 +206,8 @@ class Lowerer {
       c.layout = c_layout;
     }
     GemmStep step{a.ref, b.ref, c.ref, build(a.layout, b.layout, c.layout)};
+    step.problem.conj_a = a.conj;
+    step.problem.conj_b = b.conj;
     plan_.steps.emplace_back(std::move(step));
     if (out != nullptr && !c_direct) {
       Value o{ValueRef{ValueRef::Kind::Output, -1, 0}, *out, plan_.dtype};
@@ -282,8 +302,7 @@ DType accumulator_dtype(std::span<const OperandSpec> operands, DType result,
     if (!can_cast_safely(operands[i].dtype, acc)) {
       throw Error(ErrorCode::DTypeMismatch,
                   "einsum: acc_dtype " + std::string(dtype_name(acc)) + " cannot hold operand " +
-                      std::to_string(i) + "'s dtype " +
-                      std::string(dtype_name(operands[i].dtype)) +
+                      std::to_string(i) + "'s dtype " + std::string(dtype_name(operands[i].dtype)) +
                       " (it must be a dtype the operands cast to safely)");
     }
   }
@@ -324,6 +343,12 @@ Plan lower_parsed(expr::ParsedExpression parsed, std::span<const OperandSpec> op
   plan.threads = options.threads;
   plan.semiring = options.semiring;
   semiring::check_dtype(plan.semiring, plan.dtype);
+  if (!options.conj.empty() && options.conj.size() != plan.operands.size()) {
+    throw Error(ErrorCode::InvalidArgument,
+                "einsum: conj has " + std::to_string(options.conj.size()) + " flags for " +
+                    std::to_string(plan.operands.size()) +
+                    " operands (give one per operand, or none)");
+  }
   plan.output_shape = plan.expr.output_shape();
   // The output's byte size must fit too, whichever path is chosen (some paths write it directly,
   // others through the workspace), so that compile fails, not run.
@@ -339,7 +364,9 @@ Plan lower_parsed(expr::ParsedExpression parsed, std::span<const OperandSpec> op
     values.push_back(
         Value{ValueRef{ValueRef::Kind::Operand, i, 0},
               operand_layout(plan.expr, i, plan.operands[i].shape, plan.operands[i].strides),
-              plan.operands[i].dtype});
+              plan.operands[i].dtype,
+              !options.conj.empty() && options.conj[static_cast<std::size_t>(i)] &&
+                  is_complex(plan.operands[i].dtype)});
   }
   const Layout out_layout = output_layout(plan.expr, plan.output_strides);
   Lowerer lw(plan, options);

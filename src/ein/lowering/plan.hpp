@@ -31,7 +31,8 @@ struct ValueRef {
 // A strided single-operand step: copy (with dtype conversion when dtypes differ) or a sum over
 // the axes where dst_strides is 0 and src_strides is not.
 struct StridedStep {
-  enum class Op : std::uint8_t { Copy, Reduce };
+  // Conjugate: dst (== src) is conjugated in place (complex dtypes only).
+  enum class Op : std::uint8_t { Copy, Reduce, Conjugate };
   Op op = Op::Copy;
   Shape shape;
   ValueRef src;
