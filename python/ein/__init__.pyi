@@ -46,6 +46,7 @@ def einsum(
     memory_limit: int | Literal["max_input"] | None = ...,
     semiring: _Semiring | None = ...,
     acc_dtype: npt.DTypeLike | None = ...,
+    conj: Sequence[bool] | None = ...,
 ) -> _Result: ...
 @overload
 def einsum(
@@ -60,6 +61,7 @@ def einsum(
     memory_limit: int | Literal["max_input"] | None = ...,
     semiring: _Semiring | None = ...,
     acc_dtype: npt.DTypeLike | None = ...,
+    conj: Sequence[bool] | None = ...,
 ) -> npt.NDArray[Any]: ...
 @overload
 def einsum(
@@ -75,6 +77,7 @@ def einsum(
     memory_limit: int | Literal["max_input"] | None = ...,
     semiring: _Semiring | None = ...,
     acc_dtype: npt.DTypeLike | None = ...,
+    conj: Sequence[bool] | None = ...,
 ) -> _Result: ...
 def einsum_path(
     *operands: Any,

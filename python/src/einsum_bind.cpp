@@ -68,7 +68,7 @@ nb::object run_einsum(const CachedPlan& plan, const HeldOperands& ops, nb::handl
 // the Python layer must convert first.
 nb::object einsum_entry(nb::tuple args, nb::handle optimize, nb::handle dtype, nb::handle out,
                         bool fortran, nb::handle path, nb::handle memory_limit, bool strict,
-                        nb::handle acc_dtype, nb::handle semiring) {
+                        nb::handle acc_dtype, nb::handle semiring, nb::handle conj) {
   if (args.size() < 2 || !nb::isinstance<nb::str>(args[0])) {
     if (!strict) return nb::borrow(Py_NotImplemented);
     throw nb::type_error("einsum: expected a subscripts string and at least one operand");
@@ -84,7 +84,10 @@ nb::object einsum_entry(nb::tuple args, nb::handle optimize, nb::handle dtype, n
     request.options.acc_dtype = dtype_from_python_name(nb::str(acc_dtype).c_str());
   }
   request.options.semiring = semiring_from_python(semiring);
-  request.allow_view = out.is_none() && dtype.is_none() && acc_dtype.is_none();
+  request.options.conj = conj_from_python(conj);
+  // Conjugated operands are computed, never returned as views of the operand.
+  request.allow_view =
+      out.is_none() && dtype.is_none() && acc_dtype.is_none() && request.options.conj.empty();
   request.subscripts = nb::borrow<nb::str>(args[0]).c_str();
 
   HeldOperands ops(args.size() - 1);
@@ -124,6 +127,7 @@ void bind_einsum(nb::module_& m) {
         nb::arg("fortran") = false, nb::arg("path").none() = nb::none(),
         nb::arg("memory_limit").none() = nb::none(), nb::arg("strict") = false,
         nb::arg("acc_dtype").none() = nb::none(), nb::arg("semiring").none() = nb::none(),
+        nb::arg("conj").none() = nb::none(),
         "einsum((subscripts, *operands), optimize, ...) -> array | scalar | NotImplemented.\n\n"
         "Internal: use ein.einsum.");
   m.def("einsum_path", &einsum_path_entry, nb::arg("subscripts"), nb::arg("operands"),

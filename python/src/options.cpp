@@ -45,6 +45,20 @@ std::optional<std::int64_t> memory_limit_from_python(nb::handle limit) {
   return nb::cast<std::int64_t>(limit);
 }
 
+std::vector<bool> conj_from_python(nb::handle conj) {
+  std::vector<bool> flags;
+  if (conj.is_none()) return flags;
+  if (!nb::isinstance<nb::sequence>(conj) || nb::isinstance<nb::str>(conj)) {
+    throw nb::type_error("einsum: conj must be a sequence of booleans, one per operand");
+  }
+  for (nb::handle item : nb::borrow<nb::sequence>(conj)) {
+    const int truth = PyObject_IsTrue(item.ptr());
+    if (truth < 0) throw nb::python_error();
+    flags.push_back(truth == 1);
+  }
+  return flags;
+}
+
 Semiring semiring_from_python(nb::handle semiring) {
   if (semiring.is_none()) return Semiring::Standard;
   if (!nb::isinstance<nb::str>(semiring)) {

@@ -4,6 +4,7 @@
 #include <nanobind/nanobind.h>
 
 #include <optional>
+#include <vector>
 #include <string>
 
 #include "ein/options.hpp"
@@ -25,6 +26,8 @@ std::optional<std::string> path_finder_name(nb::handle optimize, bool strict);
 ContractionPath path_from_python(nb::handle path);
 // None -> nullopt; else an int (bytes).
 std::optional<std::int64_t> memory_limit_from_python(nb::handle limit);
+// conj=: None (no flags) or a sequence of one bool per operand.
+std::vector<bool> conj_from_python(nb::handle conj);
 // None -> Standard; 'standard', 'max_plus', 'min_plus', 'log_sum_exp', 'max_times' -> the
 // semiring; another string: ValueError; anything else: TypeError.
 Semiring semiring_from_python(nb::handle semiring);

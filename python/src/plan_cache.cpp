@@ -51,6 +51,8 @@ void append_options_key(std::string& key, const EinsumRequest& request) {
   key.push_back(o.acc_dtype ? static_cast<char>(*o.acc_dtype) : '\x7f');
   key.push_back(static_cast<char>(o.gemm_route));
   key.push_back(static_cast<char>(o.semiring));
+  append_int(key, static_cast<std::int64_t>(o.conj.size()));
+  for (bool c : o.conj) key.push_back(c ? '1' : '0');
   append_int(key, o.threads);
   append_int(key, o.memory_limit ? *o.memory_limit : -1);
   append_int(key, static_cast<std::int64_t>(o.path.size()));

@@ -47,10 +47,10 @@ def test_type_stubs_are_installed_and_cover_the_api():
 
 def test_signatures_follow_numpy():
     params = inspect.signature(ein.einsum).parameters
-    # NumPy's keywords in NumPy's order, then ein's memory_limit extension.
+    # NumPy's keywords in NumPy's order, then ein's extensions.
     assert list(params)[1:] == [
         "out", "dtype", "order", "casting", "optimize", "memory_limit", "semiring",
-        "acc_dtype"]
+        "acc_dtype", "conj"]
     assert list(inspect.signature(ein.trace).parameters) == list(
         inspect.signature(np.trace).parameters)
     assert list(inspect.signature(ein.tensordot).parameters) == ["a", "b", "axes"]
