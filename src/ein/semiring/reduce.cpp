@@ -65,15 +65,17 @@ void for_each_reduced(const Split& s, const T* base, F&& f) {
   }
   const Axis& inner = s.red[static_cast<std::size_t>(s.num_red - 1)];
   std::array<Index, kMaxRank> idx{};
-  const T* p = base;
+  // An element offset, not a moving pointer: with negative strides a pointer stepped past the
+  // last index would leave the buffer (UB even if never dereferenced).
+  Index off = 0;
   for (;;) {
-    for (Index i = 0; i < inner.extent; ++i) f(p[i * inner.src]);
+    for (Index i = 0; i < inner.extent; ++i) f(base[off + i * inner.src]);
     int d = s.num_red - 2;
     for (; d >= 0; --d) {
       const Axis& a = s.red[static_cast<std::size_t>(d)];
-      p += a.src;
+      off += a.src;
       if (++idx[static_cast<std::size_t>(d)] < a.extent) break;
-      p -= a.extent * a.src;
+      off -= a.extent * a.src;
       idx[static_cast<std::size_t>(d)] = 0;
     }
     if (d < 0) return;
