@@ -201,6 +201,16 @@ TEST(StorageEinsum, OutExpressionAndSlicedRuns) {
   const Expression e = Expression::compile("ij,jk->ik", std::vector<OperandSpec>{sa, sb});
   EXPECT_EQ(e.output_dtype(), DType::Int8);
   EXPECT_TRUE(test::tensors_equal(e(std::vector<TensorView>{a.view(), b.view()}), want));
+  // Plan files keep storage dtypes and acc_dtype.
+  EinsumOptions acc;
+  acc.acc_dtype = DType::Int64;
+  acc.dtype = DType::Int16;
+  const Expression saved = Expression::compile("ij,jk->ik", std::vector<OperandSpec>{sa, sb}, acc);
+  const Expression loaded = Expression::deserialize(saved.serialize());
+  EXPECT_EQ(loaded.output_dtype(), DType::Int16);
+  EXPECT_TRUE(
+      test::tensors_equal(loaded(std::vector<TensorView>{a.view(), b.view()}),
+                          expected_result("ij,jk->ik", {a, b}, DType::Int16, DType::Int64)));
   // A memory limit small enough to slice the contraction.
   EinsumOptions tight;
   tight.memory_limit = 64;

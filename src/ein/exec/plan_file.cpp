@@ -109,7 +109,7 @@ std::uint32_t crc_of(std::span<const std::byte> bytes) {
 }
 
 DType dtype_from(std::uint8_t code, const std::string& where) {
-  for (DType d : kAllDTypes) {
+  for (DType d : kEveryDType) {  // storage dtypes too (int8, float16...)
     if (static_cast<std::uint8_t>(d) == code) return d;
   }
   bad(where + ": unknown dtype code " + std::to_string(code));
