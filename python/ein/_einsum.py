@@ -34,8 +34,8 @@ def einsum(
     ``einsum(subscripts, *operands, out=None, dtype=None, order='K', casting='safe',
     optimize='auto')``, or NumPy's sublist form ``einsum(a, [0, 1], b, [1, 2], [0, 2])``.
 
-    Operands are NumPy arrays of dtype bool, int32, int64, float32, float64, complex64 or
-    complex128 in any layout (read in place, never copied), Python scalars and lists, or DLPack
+    Operands are NumPy arrays of dtype bool, int8, uint8, int16, int32, int64, float16, float32,
+    float64, complex64 or complex128 in any layout (read in place, never copied), Python scalars and lists, or DLPack
     producers such as PyTorch CPU tensors (shared, not copied). The result is a NumPy array, or a
     NumPy scalar where NumPy returns one; a single-operand einsum that sums nothing
     (``'ij->ji'``, ``'ii->i'``) returns a view of its operand, as NumPy does.
