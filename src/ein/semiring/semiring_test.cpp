@@ -291,3 +291,29 @@ TEST(Semiring, PathReportNamesTheSemiring) {
 
 }  // namespace
 }  // namespace ein
+
+namespace ein {
+namespace {
+
+// Compiled expressions keep the semiring; out= of another layout gets the same values.
+TEST(Semiring, CompiledExpressionAndOut) {
+  test::Rng rng = test::make_rng(9);
+  const Tensor a = test::random_tensor(DType::Float64, {5, 6}, rng);
+  const Tensor b = test::random_tensor(DType::Float64, {6, 7}, rng);
+  const std::vector<TensorView> views{a, b};
+  for (Semiring s : kAll) {
+    EinsumOptions o;
+    o.semiring = s;
+    const Expression e = Expression::compile(
+        "ij,jk->ik", std::vector<OperandSpec>{OperandSpec::of(a), OperandSpec::of(b)}, o);
+    const std::vector<Real> want = reference(s, "ij,jk->ik", views);
+    for (int run = 0; run < 2; ++run) EXPECT_TRUE(close_to(e(views), want, 1e-14));
+    const Tensor out_t = Tensor::zeros(DType::Float64, {7, 5});
+    const Tensor out = out_t.transpose();  // a (5, 7) view with strides (1, 5)
+    einsum_into("ij,jk->ik", views, out, o);
+    EXPECT_TRUE(close_to(out.contiguous(), want, 1e-14)) << semiring::name(s);
+  }
+}
+
+}  // namespace
+}  // namespace ein
