@@ -86,7 +86,9 @@ class CompiledPlan;  // internal
 // workspace sizing happen in compile(); run() checks only that the operands match the specs.
 //
 // Running allocates nothing from ein when `out` is C-contiguous, has the plan's dtype and does
-// not overlap an operand (otherwise the result is computed aside and copied, as NumPy does):
+// not overlap an operand, and the plan computes in its result dtype (storage dtypes such as
+// int8/float16 and acc_dtype= compute in a wider dtype into a buffer first; otherwise the result
+// is computed aside and copied, as NumPy does):
 // every kernel's loop nest is planned at compile time, and the workspace is the calling thread's
 // reusable buffer (allocated on that thread's first run of a plan that big; plans above 64 MiB of
 // workspace allocate per run). The overload taking `workspace` uses the caller's memory instead
