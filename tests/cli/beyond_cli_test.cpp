@@ -93,4 +93,44 @@ TEST_F(BeyondCli, BadSizesAndPatternsExitTwoWithAMessage) {
   }
 }
 
+// ein eval --semiring / --conj / --memory-limit and ein path --save-plan / --show-plans.
+TEST_F(BeyondCli, SemiringConjMemoryLimitAndPlanFiles) {
+  save("a.npy", f64({0, 1, 2, 0}, {2, 2}));
+  save("b.npy", f64({0, 5, 1, 0}, {2, 2}));
+  CliRun r = ein("eval 'ij,jk->ik' a.npy b.npy --semiring min_plus -o m.npy");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(load("m.npy").to_vector<double>(), (std::vector<double>{0, 1, 1, 0}));
+  r = ein("eval 'ij,jk->ik' a.npy b.npy --semiring tropical");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("--semiring expects"), std::string::npos) << r.err;
+
+  save("z.npy", Tensor::from_vector<ein::complex128>({{1, 2}, {3, -1}}, {2}));
+  r = ein("eval 'i,i->' z.npy z.npy --conj 10 -o v.npy");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(load("v.npy").to_vector<ein::complex128>(), (std::vector<ein::complex128>{{15, 0}}));
+  r = ein("eval 'i,i->' z.npy z.npy --conj 1");
+  EXPECT_EQ(r.code, 2);
+
+  r = ein("eval 'ij,jk->ik' a.npy b.npy --memory-limit 0 -o p.npy");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(load("p.npy").to_vector<double>(), (std::vector<double>{1, 0, 0, 10}));
+
+  r = ein("path 'ab,bc,cd->ad' --shapes 10x20,20x30,30x5 --save-plan p.ein");
+  ASSERT_EQ(r.code, 0) << r.err;
+  r = ein("path --show-plans p.ein");
+  ASSERT_EQ(r.code, 0) << r.err;
+  std::ifstream out(dir_ / "stdout.txt");
+  std::string text;
+  std::getline(out, text, '\0');
+  EXPECT_NE(text.find("p.ein: 1 plan"), std::string::npos) << text;
+  EXPECT_NE(text.find("Complete contraction:  ab,bc,cd->ad"), std::string::npos) << text;
+  {
+    std::ofstream bad(dir_ / "bad.ein", std::ios::binary);
+    bad << "EINPLANS garbage";
+  }
+  r = ein("path --show-plans bad.ein");
+  EXPECT_NE(r.code, 0);
+  EXPECT_NE(r.err.find("plan file"), std::string::npos) << r.err;
+}
+
 }  // namespace

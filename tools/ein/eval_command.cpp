@@ -22,8 +22,35 @@ struct EvalOptions {
   bool ext = false;    // ein::einsum_ext: repeated output labels, groups (docs/beyond.md)
   bool named = false;  // ein::einsum_named: names separated by spaces
   std::vector<std::string> sizes;  // NAME=N for groups
+  std::string semiring;            // max_plus, min_plus, log_sum_exp, max_times
+  std::string conj;                // one 0/1 per operand, e.g. "10"
+  std::int64_t memory_limit = -1;  // bytes
   OutputOptions out;
 };
+
+Semiring parse_semiring(const std::string& name) {
+  const std::pair<const char*, Semiring> known[] = {{"standard", Semiring::Standard},
+                                                    {"max_plus", Semiring::MaxPlus},
+                                                    {"min_plus", Semiring::MinPlus},
+                                                    {"log_sum_exp", Semiring::LogSumExp},
+                                                    {"max_times", Semiring::MaxTimes}};
+  for (const auto& [n, sr] : known) {
+    if (name == n) return sr;
+  }
+  throw UsageError(
+      "--semiring expects standard, max_plus, min_plus, log_sum_exp or max_times, got '" + name +
+      "'");
+}
+
+std::vector<bool> parse_conj(const std::string& flags, std::size_t operands) {
+  if (flags.size() != operands || flags.find_first_not_of("01") != std::string::npos) {
+    throw UsageError("--conj expects one 0 or 1 per operand (" + std::to_string(operands) +
+                     " here), got '" + flags + "'");
+  }
+  std::vector<bool> out;
+  for (char c : flags) out.push_back(c == '1');
+  return out;
+}
 
 AxisSizes parse_sizes(const std::vector<std::string>& specs) {
   AxisSizes sizes;
@@ -85,6 +112,9 @@ int run_eval(const EvalOptions& o) {
   EinsumOptions opt;
   opt.optimize = o.optimize;
   if (!o.dtype.empty()) opt.dtype = parse_dtype(o.dtype);
+  if (!o.semiring.empty()) opt.semiring = parse_semiring(o.semiring);
+  if (!o.conj.empty()) opt.conj = parse_conj(o.conj, tensors.size());
+  if (o.memory_limit >= 0) opt.memory_limit = o.memory_limit;
   std::vector<TensorView> views(tensors.begin(), tensors.end());
   const double t0 = now_seconds();
   if (o.ext || o.named || !o.sizes.empty()) {
@@ -123,6 +153,13 @@ void add_eval_command(CLI::App& app, Action& action) {
                 "Beyond NumPy: repeated output labels ('i->ii') and groups ('(ij)k,kl->ijl')");
   cmd->add_flag("--named", o->named,
                 "Names separated by spaces: 'batch i d, batch j d -> batch i j' (implies --ext)");
+  cmd->add_option("--semiring", o->semiring,
+                  "Sum and product of another semiring: max_plus, min_plus, log_sum_exp, "
+                  "max_times");
+  cmd->add_option("--conj", o->conj,
+                  "Conjugate operands: one 0/1 per operand, e.g. 10 for conj(a) with b");
+  cmd->add_option("--memory-limit", o->memory_limit,
+                  "Memory budget in bytes for intermediates (slices the contraction if needed)");
   cmd->add_option("--size", o->sizes, "Size of a label in a group, NAME=N (repeatable)")
       ->type_name("NAME=N")
       ->allow_extra_args(false);  // one NAME=N per --size, so the subscripts stay positional
