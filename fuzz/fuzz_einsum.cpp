@@ -8,7 +8,9 @@
 // reference's (ein contracts pairwise, so e.g. 2*Inf - 1*Inf (NaN) may become (2-1)*Inf (Inf)
 // as with NumPy's optimize=True; what must never happen is a NaN or Inf silently dropped).
 // Sometimes the output is written over operand 0's own memory (einsum_into with out aliasing an
-// input), which must give the same answer as a fresh output.
+// input), which must give the same answer as a fresh output. Sometimes the call runs again under
+// a memory_limit: the executor then slices the contraction into chunks, and the result must be
+// the same (every sum is exact), or the budget must be refused with MemoryLimit.
 #include <fuzzer/FuzzedDataProvider.h>
 
 #include <cmath>
@@ -16,6 +18,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <string>
 
 #include "ein/einsum.hpp"
@@ -36,6 +39,7 @@ struct Case {
   EinsumOptions options;
   bool specials = false;  // NaN/Inf present
   int alias_mode = 0;     // 0: einsum; 1: einsum_into a strided out; 2: out aliases operand 0
+  std::optional<std::int64_t> memory_limit;  // a second run under this budget (bytes)
 };
 
 template <class T>
@@ -160,6 +164,13 @@ bool build_case(FuzzedDataProvider& in, Case& c) {
   c.options.gemm_route = static_cast<GemmRoute>(in.ConsumeIntegralInRange(0, 2));
   c.options.threads = in.ConsumeIntegralInRange(1, 3);
   c.alias_mode = in.ConsumeIntegralInRange(0, 2);
+  // Read last, so inputs written before this option existed decode as they did (no limit).
+  if (in.ConsumeBool()) {
+    const int kind = in.ConsumeIntegralInRange(0, 3);
+    c.memory_limit = kind == 0   ? EinsumOptions::kMaxInput
+                     : kind == 1 ? std::int64_t{0}
+                                 : in.ConsumeIntegralInRange<std::int64_t>(1, 4 * kMaxWork);
+  }
   return true;
 }
 
@@ -195,6 +206,31 @@ void compare(const Tensor& got, const Tensor& want, const Case& c, const char* w
         fail("element " + std::to_string(i) + " differs: " + where);
     }
   });
+}
+
+// The same einsum under a memory budget (operand 0 still holds its original values: alias mode 2
+// is skipped here). A budget that no slicing can meet must be refused with MemoryLimit before
+// anything runs; otherwise einsum and a compiled Expression give the unlimited result.
+void run_within_memory_limit(const Case& c, const std::vector<TensorView>& views,
+                             const Tensor& want) {
+  if (c.alias_mode == 2) return;
+  EinsumOptions limited = c.options;
+  limited.memory_limit = c.memory_limit;
+  const std::string budget = " under memory_limit=" + std::to_string(*c.memory_limit);
+  Tensor got;
+  try {
+    got = einsum(c.subscripts, views, limited);
+  } catch (const Error& e) {
+    check(e.code() == ErrorCode::MemoryLimit, std::string("einsum") + budget + " failed with " +
+                                                  error_code_name(e.code()) + ": " + e.what() +
+                                                  " for " + c.subscripts);
+    return;
+  }
+  compare(got, want, c, ("einsum" + budget).c_str());
+  std::vector<OperandSpec> specs;
+  for (const auto& v : views) specs.push_back(OperandSpec::of(v));
+  const Expression e = Expression::compile(c.subscripts, specs, limited);
+  compare(e(views), want, c, ("Expression" + budget).c_str());
 }
 
 void run(const std::uint8_t* data, std::size_t size) {
@@ -234,6 +270,7 @@ void run(const std::uint8_t* data, std::size_t size) {
     einsum_into(c.subscripts, views, c.operands[0], c.options);
     compare(c.operands[0], want, c, "einsum_into with out aliasing operand 0");
   }
+  if (c.memory_limit) run_within_memory_limit(c, views, want);
 }
 
 }  // namespace

@@ -10,7 +10,8 @@
 # timeout or failed property stops the run with a non-zero status and leaves the input in
 # $BUILD/artifacts/. Reproduce one with:  $BUILD/fuzz_<target> <file>
 # Environment: EIN_FUZZ_BUILD (build dir, default build/fuzz), EIN_FUZZ_CXX (default clang++,
-# falling back to clang++-14), JOBS (build parallelism, default nproc).
+# falling back to clang++-14), EIN_FUZZ_FLAGS (compile flags instead of RelWithDebInfo's -O2 -g;
+# CI uses "-O1 -g1 -DNDEBUG" to build faster), JOBS (build parallelism, default nproc).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -26,7 +27,8 @@ fi
 
 build_targets=()
 for t in $TARGETS; do build_targets+=("fuzz_$t"); done
-cmake -S fuzz -B "$BUILD" -DCMAKE_CXX_COMPILER="$CXX" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake -S fuzz -B "$BUILD" -DCMAKE_CXX_COMPILER="$CXX" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="${EIN_FUZZ_FLAGS:--O2 -g -DNDEBUG}" >/dev/null
 cmake --build "$BUILD" -j"$JOBS" --target "${build_targets[@]}"
 
 mkdir -p "$BUILD/artifacts"

@@ -3,8 +3,9 @@
 # Python packages via pip. Safe to run again: it skips what is already there.
 set -euo pipefail
 
+# clang + libclang-rt-dev: the libFuzzer targets (fuzz/, scripts/fuzz.sh) need clang's runtime.
 APT_PACKAGES=(build-essential cmake libopenblas-dev zlib1g-dev libgtest-dev libgmock-dev
-  libbenchmark-dev libcli11-dev libeigen3-dev)
+  libbenchmark-dev libcli11-dev libeigen3-dev clang libclang-rt-dev)
 PIP_PACKAGES=(numpy pytest nanobind scikit-build-core einops opt_einsum)
 
 SUDO=""
