@@ -46,20 +46,14 @@ exec::SlicedPlan plan_for(std::string_view subscripts, std::span<const OperandSp
 // `workspace`: the caller's (at least sp.workspace_bytes), or null for the thread's own.
 void run_direct(const exec::SlicedPlan& sp, std::span<const TensorView> operands,
                 const TensorView& out, std::byte* workspace) {
-  if (!sp.sliced()) {
-    if (workspace != nullptr) {
-      exec::execute(sp.whole, operands, out.data(), workspace);
-    } else {
-      exec::execute(sp.whole, operands, out.data());
-    }
-    return;
+  // The caller's workspace, else the thread's own (a zero-byte Workspace allocates nothing).
+  const exec::Workspace own(workspace != nullptr ? 0 : sp.workspace_bytes);
+  std::byte* ws = workspace != nullptr ? workspace : own.data();
+  if (sp.sliced()) {
+    exec::execute_sliced(sp, operands, out, ws);
+  } else {
+    exec::execute(sp.whole, operands, out.data(), ws);
   }
-  if (workspace != nullptr) {
-    exec::execute_sliced(sp, operands, out, workspace);
-    return;
-  }
-  const exec::Workspace ws(sp.workspace_bytes);
-  exec::execute_sliced(sp, operands, out, ws.data());
 }
 
 Tensor run_fresh(const exec::SlicedPlan& sp, std::span<const TensorView> operands) {

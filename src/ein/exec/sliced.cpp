@@ -55,8 +55,6 @@ std::size_t need_of(const lowering::Plan& p) {
   return place_after(p.workspace_bytes, result_bytes(p)) + result_bytes(p);
 }
 
-bool in_output(const expr::ParsedExpression& e, int label) { return e.in_output(label); }
-
 }  // namespace
 
 SlicedPlan fit_memory_limit(lowering::Plan whole, const EinsumOptions& options) {
@@ -88,7 +86,7 @@ SlicedPlan fit_memory_limit(lowering::Plan whole, const EinsumOptions& options) 
       trial.extent[l] = (chunk.extent[l] + 1) / 2;
       const std::size_t n = need_of(lower_chunk(whole, trial, options));
       const auto key = [&](int label) {
-        return std::make_tuple(in_output(e, label) ? 0 : 1, -e.extents[label]);
+        return std::make_tuple(e.in_output(label) ? 0 : 1, -e.extents[label]);
       };
       if (n < best_need || (n == best_need && best >= 0 && key(static_cast<int>(l)) < key(best))) {
         best = static_cast<int>(l);
@@ -119,7 +117,7 @@ SlicedPlan fit_memory_limit(lowering::Plan whole, const EinsumOptions& options) 
       if (!chosen[l]) continue;
       const Index x = e.extents[l], c = chunk.extent[l];
       candidate.labels.push_back(
-          {static_cast<int>(l), c, (x + c - 1) / c, !in_output(e, static_cast<int>(l))});
+          {static_cast<int>(l), c, (x + c - 1) / c, !e.in_output(static_cast<int>(l))});
     }
     const std::size_t variants = std::size_t{1} << candidate.labels.size();
     candidate.variants.resize(variants);
