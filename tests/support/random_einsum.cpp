@@ -273,6 +273,13 @@ std::string EinsumCase::describe() const {
   return s;
 }
 
+std::vector<OperandSpec> specs_of(std::span<const TensorView> views) {
+  std::vector<OperandSpec> specs;
+  specs.reserve(views.size());
+  for (const TensorView& v : views) specs.push_back(OperandSpec::of(v));
+  return specs;
+}
+
 std::vector<std::uint64_t> corpus_seeds(std::uint64_t first, int count) {
   if (const char* env = std::getenv("EIN_SEED"); env != nullptr && *env != '\0') {
     char* end = nullptr;

@@ -19,9 +19,11 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
+#include "ein/einsum.hpp"
 #include "ein/expr/parse.hpp"
 #include "ein/tensor.hpp"
 
@@ -71,6 +73,9 @@ EinsumCase random_einsum_case(std::uint64_t seed, const CorpusOptions& options =
 // The seeds a corpus test should run: {EIN_SEED} when that environment variable is set (to
 // rerun one failing case), else first, first + 1, ..., first + count - 1.
 std::vector<std::uint64_t> corpus_seeds(std::uint64_t first, int count);
+
+// The specs (dtype, shape, strides) of views, for Expression::compile and einsum_path.
+std::vector<OperandSpec> specs_of(std::span<const TensorView> views);
 
 // Compares `actual` with reference_einsum on the case (result dtype: `dtype` or NumPy's), with
 // the tolerance of compare.hpp; the failure message includes describe().

@@ -121,6 +121,18 @@ DType dtype_from(std::uint8_t code, const std::string& where) {
   bad(where + ": unknown dtype code " + std::to_string(code));
 }
 
+// The magic bytes and the format version at the start of a record or a file.
+void expect_header(Reader& r, std::span<const char> magic, const std::string& what) {
+  for (char c : magic) {
+    if (r.get<char>() != c) bad("bad magic (not an ein " + what + ")");
+  }
+  const auto version = r.get<std::uint32_t>();
+  if (version != kVersion) {
+    bad(what + " format version " + std::to_string(version) + ", this ein reads version " +
+        std::to_string(kVersion));
+  }
+}
+
 std::uint8_t flag(Reader& r, const char* where) {
   const auto v = r.get<std::uint8_t>();
   if (v > 1) bad(std::string(where) + " flag is " + std::to_string(v) + ", not 0 or 1");
@@ -193,14 +205,7 @@ std::vector<std::byte> Expression::serialize() const {
 
 Expression Expression::deserialize(std::span<const std::byte> bytes) {
   Reader head(bytes, "the record");
-  for (char c : kRecordMagic) {
-    if (head.get<char>() != c) bad("bad magic (not an ein plan record)");
-  }
-  const auto version = head.get<std::uint32_t>();
-  if (version != kVersion) {
-    bad("format version " + std::to_string(version) + ", this ein reads version " +
-        std::to_string(kVersion));
-  }
+  expect_header(head, kRecordMagic, "plan record");
   const auto size = head.get<std::uint32_t>();
   if (size > kMaxRecordBytes) bad("payload of " + std::to_string(size) + " bytes");
   const std::span<const std::byte> payload = head.take(size);
@@ -302,14 +307,7 @@ std::vector<std::byte> plans_to_bytes(std::span<const SavedPlan> plans) {
 
 std::vector<SavedPlan> plans_from_bytes(std::span<const std::byte> bytes) {
   Reader r(bytes, "the plan file");
-  for (char c : kFileMagic) {
-    if (r.get<char>() != c) bad("bad magic (not an ein plan file)");
-  }
-  const auto version = r.get<std::uint32_t>();
-  if (version != kVersion) {
-    bad("plan file format version " + std::to_string(version) + ", this ein reads version " +
-        std::to_string(kVersion));
-  }
+  expect_header(r, kFileMagic, "plan file");
   const auto count = r.get<std::uint32_t>();
   if (count > kMaxPlans) bad(std::to_string(count) + " plans in one file");
   std::vector<SavedPlan> plans;

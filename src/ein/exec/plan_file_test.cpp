@@ -16,11 +16,7 @@
 namespace ein {
 namespace {
 
-std::vector<OperandSpec> specs_of(std::span<const TensorView> views) {
-  std::vector<OperandSpec> specs;
-  for (const auto& v : views) specs.push_back(OperandSpec::of(v));
-  return specs;
-}
+using test::specs_of;
 
 TEST(PlanFile, RoundTripsTheCorpus) {
   for (std::uint64_t seed : test::corpus_seeds(1, 300)) {

@@ -15,11 +15,7 @@
 namespace ein {
 namespace {
 
-std::vector<OperandSpec> specs_of(std::span<const TensorView> views) {
-  std::vector<OperandSpec> specs;
-  for (const auto& v : views) specs.push_back(OperandSpec::of(v));
-  return specs;
-}
+using test::specs_of;
 
 Tensor iota(DType dt, Shape shape) {
   Tensor t = Tensor::empty(dt, std::move(shape));
