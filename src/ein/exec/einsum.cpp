@@ -74,7 +74,8 @@ void check_out(const lowering::Plan& plan, const TensorView& out) {
   // A broadcast out (stride 0 on an axis of extent > 1) would receive several results in one
   // element, from several threads at once; NumPy refuses such outputs as read-only.
   // An empty out has no elements to collide (NumPy gives empty arrays zero strides).
-  for (int ax = 0; ax < out.rank() && out.numel() > 0; ++ax) {
+  const bool empty = out.numel() == 0;
+  for (int ax = 0; ax < out.rank() && !empty; ++ax) {
     if (out.shape()[ax] > 1 && out.strides()[ax] == 0) {
       throw Error(ErrorCode::InvalidArgument, "einsum: out axis " + std::to_string(ax) +
                                                   " is broadcast (stride 0 over extent " +

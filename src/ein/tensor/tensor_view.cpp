@@ -376,9 +376,11 @@ TensorView TensorView::with_dtype(DType dtype) const {
 void TensorView::byte_range(const std::byte*& lo, const std::byte*& hi) const noexcept {
   const auto* base = static_cast<const std::byte*>(data_);
   lo = hi = base;
-  if (numel() == 0) return;
   Index min_off = 0, max_off = 0;
+  // One pass (this runs twice per operand on every einsum(out=) call): an extent of 0 means no
+  // bytes at all.
   for (int i = 0; i < rank(); ++i) {
+    if (shape_[i] == 0) return;
     const Index reach = (shape_[i] - 1) * strides_[i];
     if (reach < 0) {
       min_off += reach;
