@@ -20,6 +20,7 @@
 #include "ein/ein.hpp"
 #include "ein/nn.hpp"
 #include "openblas_peer.hpp"
+#include "planning.hpp"
 #include "suite.hpp"
 
 namespace {
@@ -144,6 +145,7 @@ int main(int argc, char** argv) {
   const std::size_t bytes = smoke ? (std::size_t{1} << 16) : (std::size_t{64} << 20);
   benchmark::RegisterBenchmark("machine/copy_64MiB", BM_machine, true, bytes)->UseRealTime();
   benchmark::RegisterBenchmark("machine/read_64MiB", BM_machine, false, bytes)->UseRealTime();
+  bench::register_planning_benchmarks(smoke);
 
   benchmark::AddCustomContext("openblas_config", bench::openblas_config());
   benchmark::AddCustomContext("openblas_threads", std::to_string(bench::openblas_threads()));

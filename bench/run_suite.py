@@ -160,9 +160,10 @@ def main(argv=None) -> int:
     cpp_runs = [("ein_cpp", "ein_bench", f"^ein/.*{only_re}"),
                 ("openblas", "ein_bench", f"^openblas/.*{only_re}"),
                 ("eigen", "ein_eigen_bench", f"^eigen/.*{only_re}"),
-                ("machine", "ein_bench", "^machine/")]
+                ("machine", "ein_bench", "^machine/"),
+                ("plan", "ein_bench", "^plan/")]
     for peer, binary, filt in cpp_runs:
-        if wanted and peer not in wanted and peer != "machine":
+        if wanted and peer not in wanted and peer not in ("machine", "plan"):
             continue
         data = run_cpp(os.path.join(bench_dir, binary), filt,
                        os.path.join(args.out, f"cpp_{peer}.json"), args.smoke, args.repetitions,
