@@ -14,6 +14,7 @@ def einsum(
     memory_limit: int | None = ...,
     strict: bool = ...,
 ) -> Any: ...
+def einsum_fast(args: tuple[Any, ...], optimize: Any) -> Any: ...
 def einsum_path(
     subscripts: str,
     operands: tuple[Any, ...],

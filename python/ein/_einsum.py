@@ -13,6 +13,7 @@ from ._optimize import memory_limit_bytes, parse_optimize
 __all__ = ["einsum", "einsum_path"]
 
 _c_einsum = _ein.einsum
+_c_einsum_fast = _ein.einsum_fast  # the plain call: two parameters, no defaults to fill
 _ORDERS = ("C", "F", "A", "K")
 _CASTINGS = ("no", "equiv", "safe", "same_kind", "unsafe")
 
@@ -119,7 +120,7 @@ def einsum(
     ):
         # The common call: the compiled module does everything, or answers NotImplemented when
         # an operand or optimize value needs the general route below.
-        result = _c_einsum(operands, optimize)
+        result = _c_einsum_fast(operands, optimize)
         if result is not NotImplemented:
             return result
     return _einsum_general(

@@ -130,6 +130,18 @@ void bind_einsum(nb::module_& m) {
         nb::arg("conj").none() = nb::none(),
         "einsum((subscripts, *operands), optimize, ...) -> array | scalar | NotImplemented.\n\n"
         "Internal: use ein.einsum.");
+  // The common call (subscripts, NumPy arrays, optimize) with two parameters: nanobind's
+  // dispatcher fills nine defaults per call on "einsum" above, which costs about as much as the
+  // plan-cache lookup itself on 3x3 operands.
+  m.def(
+      "einsum_fast",
+      [](nb::tuple args, nb::handle optimize) {
+        const nb::handle none = nb::none();
+        return einsum_entry(args, optimize, none, none, false, none, none, false, none, none, none);
+      },
+      nb::arg("args"), nb::arg("optimize").none(),
+      "einsum_fast((subscripts, *operands), optimize) -> array | scalar | NotImplemented.\n\n"
+      "Internal: ein.einsum's route for plain calls.");
   m.def("einsum_path", &einsum_path_entry, nb::arg("subscripts"), nb::arg("operands"),
         nb::arg("optimize").none(), nb::arg("path").none() = nb::none(),
         nb::arg("memory_limit").none() = nb::none(), nb::arg("dtype").none() = nb::none(),
