@@ -178,6 +178,28 @@ class Lowerer {
     bool c_direct =
         out != nullptr && !force && foldable(*out, fa, extents()) && foldable(*out, fb, extents());
 
+    // An outer product (nothing summed) whose free labels interleave in the output, as in
+    // outer3's last step ik,j->ijk: a free group that does not fold in the output would send the
+    // whole result through a workspace and a permuting copy. Instead every label of such a group
+    // but its innermost becomes a batch dim (stride 0 in the other operand), and the step writes
+    // the output in place: the elementwise loops take any strides.
+    if (out != nullptr && !force && con.empty() && a_ok && b_ok && !c_direct) {
+      auto in_out = [&](const std::vector<int>& g) {
+        return std::all_of(g.begin(), g.end(), [&](int l) { return out->has(l); });
+      };
+      if (in_out(fa) && in_out(fb)) {
+        auto split = [&](std::vector<int>& group) {
+          if (group.size() < 2 || foldable(*out, group, extents())) return;
+          batch.insert(batch.end(), group.begin(), group.end() - 1);
+          group.erase(group.begin(), group.end() - 1);
+        };
+        split(fa);
+        split(fb);
+        sort_by(batch, *out);
+        c_direct = true;  // single labels and output-folding groups are all that is left
+      }
+    }
+
     Layout c_layout = contiguous_layout(concat({&batch, &fa, &fb}), extents());
     auto build = [&](const Layout& al, const Layout& bl, const Layout& cl) {
       return make_problem(al, bl, cl, batch, con, fa, fb);
@@ -223,21 +245,23 @@ class Lowerer {
                                  const std::vector<int>& fa, const std::vector<int>& fb) const {
     gemm::GemmProblem p;
     p.dtype = plan_.dtype;
-    // Batch labels fold where all three values allow it.
+    // Batch labels fold where all three values allow it. A batch label one operand lacks (a
+    // free label of the other, see pair()) has stride 0 there.
+    auto stride = [](const Layout& lay, int l) { return lay.has(l) ? lay.stride_of(l) : Index{0}; };
     for (int l : batch) {
       const Index e = extents()[l];
       if (!p.batch.empty()) {
         auto& prev = p.batch.back();
-        if (prev.a_stride == a.stride_of(l) * e && prev.b_stride == b.stride_of(l) * e &&
+        if (prev.a_stride == stride(a, l) * e && prev.b_stride == stride(b, l) * e &&
             prev.c_stride == c.stride_of(l) * e) {
           prev.extent *= e;
-          prev.a_stride = a.stride_of(l);
-          prev.b_stride = b.stride_of(l);
+          prev.a_stride = stride(a, l);
+          prev.b_stride = stride(b, l);
           prev.c_stride = c.stride_of(l);
           continue;
         }
       }
-      p.batch.push_back(gemm::BatchDim{e, a.stride_of(l), b.stride_of(l), c.stride_of(l)});
+      p.batch.push_back(gemm::BatchDim{e, stride(a, l), stride(b, l), c.stride_of(l)});
     }
     auto prod = [&](const std::vector<int>& g) {
       Index n = 1;
