@@ -6,6 +6,7 @@
 #include "ein/gemm/gemm.hpp"
 #include "ein/gemm/loops.hpp"
 #include "ein/gemm/shape.hpp"
+#include "ein/gemm/tiny.hpp"
 #include "ein/support/parallel.hpp"
 
 namespace ein::gemm {
@@ -136,6 +137,12 @@ void run(const GemmProblem& p, const void* a, const void* b, void* c_data, int t
   if (c.empty) return;
   if (c_data == nullptr) detail::fail("null output pointer");
   const Buffers buf{a, b, c_data};
+  // Items whose rows fit one vector: register kernels, no BLAS call per item (see tiny.hpp).
+  if (detail::tiny_applies(c, p.dtype)) {
+    if (a == nullptr || b == nullptr) detail::fail("null operand pointer");
+    detail::tiny_run(c, p.dtype, a, b, c_data, p.accumulate, threads);
+    return;
+  }
   // Dots shorter than kBlasDot stay in ein's loops: a BLAS call per output costs more than the
   // arithmetic there (einsum's "bi,bi->b" with small i), and the own loops vectorise too.
   const bool short_dot = c.m == 1 && c.n == 1 && c.k < kBlasDot;

@@ -9,11 +9,16 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <exception>
 #include <mutex>
 #include <thread>
 #include <vector>
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#endif
 
 namespace ein::support {
 
@@ -26,7 +31,9 @@ struct Job {
   std::atomic<int> next_chunk{0};
   // Guarded by the pool mutex:
   int helpers_wanted = 0;  // pool threads that may still join
-  int helpers_in = 0;      // pool threads currently working on this job
+  // Pool threads currently working on this job. Changed under the mutex; atomic so that the
+  // caller can poll it without the lock before it sleeps (see Pool::run).
+  std::atomic<int> helpers_in{0};
   bool linked = false;     // in the pool's job list
   Job* next = nullptr;
   std::exception_ptr error;  // first exception thrown by a body
@@ -74,6 +81,7 @@ class Pool {
       job.helpers_wanted = std::min(job.chunks - 1, static_cast<int>(threads_.size()));
       wake = job.helpers_wanted;
       job.linked = true;
+      pending_.fetch_add(1, std::memory_order_release);
       job.next = nullptr;
       if (tail_ == nullptr) {
         head_ = tail_ = &job;
@@ -90,7 +98,14 @@ class Pool {
     work_on(job, error_mutex_);
     std::unique_lock<std::mutex> lock(mutex_);
     unlink(job);
-    done_cv_.wait(lock, [&] { return job.helpers_in == 0; });
+    if (job.helpers_in.load(std::memory_order_relaxed) > 0) {
+      // The helpers are finishing their last chunks: poll briefly instead of sleeping at once,
+      // for the same reason workers poll (a wake-up costs tens of microseconds).
+      lock.unlock();
+      poll_until([&] { return job.helpers_in.load(std::memory_order_acquire) == 0; });
+      lock.lock();
+    }
+    done_cv_.wait(lock, [&] { return job.helpers_in.load(std::memory_order_relaxed) == 0; });
   }
 
  private:
@@ -104,19 +119,44 @@ class Pool {
       break;
     }
     job.linked = false;
+    pending_.fetch_sub(1, std::memory_order_relaxed);
+  }
+
+  // After a job a worker polls for the next one for a while before it sleeps on the condition
+  // variable: waking a sleeping thread takes tens of microseconds on a virtual machine (futex,
+  // then the hypervisor schedules the vCPU), which cost more than it saved on work of ~100 us
+  // (8192 batched 8x8 products ran 1.16x faster on two threads instead of 2x). Repeated
+  // contractions, the common case, find the workers awake. The poll reads one atomic and
+  // pauses between reads, so it yields the core's pipeline to a sibling hyperthread.
+  template <class Done>
+  static void poll_until(const Done& done) {
+    using Clock = std::chrono::steady_clock;
+    const auto until = Clock::now() + std::chrono::microseconds(kPollMicroseconds);
+    for (int i = 0;; ++i) {
+      if (done()) return;
+#if defined(__x86_64__) || defined(__i386__)
+      _mm_pause();
+#endif
+      if (i % 64 == 63 && Clock::now() >= until) return;
+    }
   }
 
   void worker_loop() {
     std::unique_lock<std::mutex> lock(mutex_);
     for (;;) {
+      if (head_ == nullptr) {
+        lock.unlock();
+        poll_until([this] { return pending_.load(std::memory_order_acquire) > 0; });
+        lock.lock();
+      }
       work_cv_.wait(lock, [&] { return head_ != nullptr; });
       Job& job = *head_;
-      ++job.helpers_in;
+      job.helpers_in.fetch_add(1, std::memory_order_relaxed);
       if (--job.helpers_wanted <= 0) unlink(job);
       lock.unlock();
       work_on(job, error_mutex_);
       lock.lock();
-      if (--job.helpers_in == 0) done_cv_.notify_all();
+      if (job.helpers_in.fetch_sub(1, std::memory_order_release) == 1) done_cv_.notify_all();
     }
   }
 
@@ -126,6 +166,8 @@ class Pool {
   std::condition_variable done_cv_;
   Job* head_ = nullptr;
   Job* tail_ = nullptr;
+  static constexpr int kPollMicroseconds = 200;
+  std::atomic<int> pending_{0};  // jobs linked in the list (head_ != nullptr), for the poll
   std::vector<std::thread> threads_;
 };
 
