@@ -6,6 +6,7 @@
 
 #include "ein/error.hpp"
 #include "ein/support/fault_injection.hpp"
+#include "ein/support/huge_pages.hpp"
 #include "ein/support/memory_stats.hpp"
 
 namespace ein::exec {
@@ -39,6 +40,7 @@ std::byte* allocate(std::size_t bytes) {
     throw Error(ErrorCode::OutOfMemory,
                 "einsum: unable to allocate " + std::to_string(bytes) + " bytes of workspace");
   }
+  support::advise_huge_pages(p, rounded);
   support::note_allocation(static_cast<std::int64_t>(rounded));
   return p;
 }

@@ -7,6 +7,7 @@
 
 #include "ein/support/checked.hpp"
 #include "ein/support/fault_injection.hpp"
+#include "ein/support/huge_pages.hpp"
 #include "ein/support/memory_stats.hpp"
 #include "ein/tensor/storage.hpp"
 
@@ -25,6 +26,7 @@ std::shared_ptr<void> allocate_storage(DType dtype, Index numel) {
   const std::size_t size = rounded == 0 ? 64 : rounded;
   void* p = support::should_fail_allocation() ? nullptr : std::aligned_alloc(64, size);
   if (p == nullptr) throw out_of_memory();
+  support::advise_huge_pages(p, size);
   support::note_allocation(static_cast<std::int64_t>(size));
   try {
     // The control block is a second allocation; if it fails, shared_ptr frees p itself.
