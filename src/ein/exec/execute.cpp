@@ -63,7 +63,7 @@ void run_step(const lowering::GemmStep& s, const Resolver& at, int threads, Semi
     semiring::gemm(sr, s.problem, at(s.a), at(s.b), at(s.c), threads);
     return;
   }
-  gemm::run(s.problem, at(s.a), at(s.b), at(s.c), threads);
+  gemm::run(s.prepared, at(s.a), at(s.b), at(s.c), threads);
 }
 
 }  // namespace

@@ -13,6 +13,7 @@
 // single-threaded inside OpenBLAS, so batches of small matrices are split across ein's pool.
 #pragma once
 
+#include <memory>
 #include <vector>
 
 #include "ein/tensor.hpp"
@@ -83,6 +84,28 @@ void run(const GemmProblem& p, int threads = 0);
 // The same problem on other buffers: `a`, `b`, `c` replace p.a, p.b, p.c (compiled plans keep one
 // problem and run it on each call's pointers without copying it).
 void run(const GemmProblem& p, const void* a, const void* b, void* c, int threads = 0);
+
+namespace detail {
+struct Prepared;
+}
+
+// A problem canonicalised and routed once, for compiled plans that run the same problem on each
+// call's buffers: run() on it skips the per-call canonicalisation (a 66-dim batch array) and BLAS
+// planning, which cost as much as the arithmetic of a 3x3 product. Immutable and shared by
+// copies. Buffers in the problem itself are ignored.
+class PreparedProblem {
+ public:
+  PreparedProblem() = default;
+  explicit PreparedProblem(const GemmProblem& p);
+  [[nodiscard]] bool valid() const noexcept { return impl_ != nullptr; }
+  [[nodiscard]] const detail::Prepared& impl() const noexcept { return *impl_; }
+
+ private:
+  std::shared_ptr<const detail::Prepared> impl_;
+};
+
+// The prepared problem on these buffers (the same result as run(problem, a, b, c, threads)).
+void run(const PreparedProblem& p, const void* a, const void* b, void* c, int threads = 0);
 
 // The obvious triple loop per batch item, summing k in order: the slow twin for tests.
 void reference(const GemmProblem& p);

@@ -52,14 +52,14 @@ struct Buffers {
   void* c;
 };
 
-void run_blas(const Canonical& c, const detail::BlasPlan& plan, const GemmProblem& p,
+void run_blas(const Canonical& c, const detail::BlasPlan& plan, DType dtype, bool accumulate,
               const Buffers& buf, int threads) {
   const auto* a = static_cast<const unsigned char*>(buf.a);
   const auto* b = static_cast<const unsigned char*>(buf.b);
   auto* out = static_cast<unsigned char*>(buf.c);
-  const auto size = static_cast<Index>(itemsize(p.dtype));
+  const auto size = static_cast<Index>(itemsize(dtype));
   for_each_item(c, item_work(c) < kSmallItemWork, threads, [&](Index ao, Index bo, Index co) {
-    detail::call_blas(plan, p.dtype, a + ao * size, b + bo * size, out + co * size, p.accumulate);
+    detail::call_blas(plan, dtype, a + ao * size, b + bo * size, out + co * size, accumulate);
   });
 }
 
@@ -104,23 +104,86 @@ void run_own(Canonical c, const T* a, const T* b, T* out, bool accumulate, int t
 }
 
 template <class T>
-void run_typed(const Canonical& c, const GemmProblem& p, const Buffers& buf, int threads) {
+void run_typed(const Canonical& c, DType, bool accumulate, const Buffers& buf, int threads) {
   const T* a = static_cast<const T*>(buf.a);
   const T* b = static_cast<const T*>(buf.b);
   T* out = static_cast<T*>(buf.c);
   if (c.k == 0) {
-    if (!p.accumulate) detail::fill_zero(c, out, threads);
+    if (!accumulate) detail::fill_zero(c, out, threads);
     return;
   }
   if (a == nullptr || b == nullptr) detail::fail("null operand pointer");
   if (c.k == 1) {
-    detail::elementwise(c, a, b, out, p.accumulate, threads);
+    detail::elementwise(c, a, b, out, accumulate, threads);
     return;
   }
-  run_own(c, a, b, out, p.accumulate, threads);
+  run_own(c, a, b, out, accumulate, threads);
 }
 
 }  // namespace
+
+namespace detail {
+
+// What run() decides from the problem alone, before looking at buffers.
+struct Prepared {
+  Canonical c;
+  DType dtype = DType::Float64;
+  bool accumulate = false;
+  bool tiny = false;      // the tiny kernels take it (when use_avx512() holds at run time)
+  detail::BlasPlan blas;  // Kind::None: ein's own loops
+};
+
+}  // namespace detail
+
+namespace {
+
+void prepare(const GemmProblem& p, detail::Prepared& out) {
+  out.c = detail::canonicalize(p);
+  out.dtype = p.dtype;
+  out.accumulate = p.accumulate;
+  const Canonical& c = out.c;
+  if (c.empty) return;
+  out.tiny = detail::tiny_takes(c, p.dtype);
+  // Dots shorter than kBlasDot stay in ein's loops: a BLAS call per output costs more than the
+  // arithmetic there (einsum's "bi,bi->b" with small i), and the own loops vectorise too.
+  const bool short_dot = c.m == 1 && c.n == 1 && c.k < kBlasDot;
+  if (c.k >= 2 && is_inexact(p.dtype) && !short_dot) out.blas = detail::plan_blas(c, p.dtype);
+}
+
+void run_prepared(const detail::Prepared& pr, const void* a, const void* b, void* c_data,
+                  int threads) {
+  const Canonical& c = pr.c;
+  if (c.empty) return;
+  if (c_data == nullptr) detail::fail("null output pointer");
+  const Buffers buf{a, b, c_data};
+  // Items whose rows fit one vector: register kernels, no BLAS call per item (see tiny.hpp).
+  if (pr.tiny && detail::use_avx512()) {
+    if (a == nullptr || b == nullptr) detail::fail("null operand pointer");
+    detail::tiny_run(c, pr.dtype, a, b, c_data, pr.accumulate, threads);
+    return;
+  }
+  if (pr.blas.kind != detail::BlasPlan::Kind::None) {
+    if (a == nullptr || b == nullptr) detail::fail("null operand pointer");
+    run_blas(c, pr.blas, pr.dtype, pr.accumulate, buf, threads);
+    return;
+  }
+  visit_dtype(pr.dtype, [&](auto tag) {
+    run_typed<decltype(tag)>(c, pr.dtype, pr.accumulate, buf, threads);
+  });
+}
+
+}  // namespace
+
+PreparedProblem::PreparedProblem(const GemmProblem& p) {
+  auto impl = std::make_shared<detail::Prepared>();
+  prepare(p, *impl);
+  impl_ = std::move(impl);
+}
+
+void run(const PreparedProblem& p, const void* a, const void* b, void* c, int threads) {
+  if (!p.valid()) detail::fail("run on an empty PreparedProblem");
+  run_prepared(p.impl(), a, b, c, threads);
+}
 
 bool blas_compatible(const GemmProblem& p) {
   const Canonical c = detail::canonicalize(p);
@@ -133,28 +196,10 @@ bool blas_compatible(const GemmProblem& p) {
 void run(const GemmProblem& p, int threads) { run(p, p.a, p.b, p.c, threads); }
 
 void run(const GemmProblem& p, const void* a, const void* b, void* c_data, int threads) {
-  const Canonical c = detail::canonicalize(p);
-  if (c.empty) return;
-  if (c_data == nullptr) detail::fail("null output pointer");
-  const Buffers buf{a, b, c_data};
-  // Items whose rows fit one vector: register kernels, no BLAS call per item (see tiny.hpp).
-  if (detail::tiny_applies(c, p.dtype)) {
-    if (a == nullptr || b == nullptr) detail::fail("null operand pointer");
-    detail::tiny_run(c, p.dtype, a, b, c_data, p.accumulate, threads);
-    return;
-  }
-  // Dots shorter than kBlasDot stay in ein's loops: a BLAS call per output costs more than the
-  // arithmetic there (einsum's "bi,bi->b" with small i), and the own loops vectorise too.
-  const bool short_dot = c.m == 1 && c.n == 1 && c.k < kBlasDot;
-  if (c.k >= 2 && is_inexact(p.dtype) && !short_dot) {
-    const detail::BlasPlan plan = detail::plan_blas(c, p.dtype);
-    if (plan.kind != detail::BlasPlan::Kind::None) {
-      if (a == nullptr || b == nullptr) detail::fail("null operand pointer");
-      run_blas(c, plan, p, buf, threads);
-      return;
-    }
-  }
-  visit_dtype(p.dtype, [&](auto tag) { run_typed<decltype(tag)>(c, p, buf, threads); });
+  // Prepared on the stack (no allocation): the same decisions as a PreparedProblem's.
+  detail::Prepared pr;
+  prepare(p, pr);
+  run_prepared(pr, a, b, c_data, threads);
 }
 
 }  // namespace ein::gemm

@@ -112,19 +112,28 @@ void run_typed(const Canonical& c, const T* a, const T* b, T* out, bool accumula
 
 }  // namespace
 
-bool tiny_fits(const Canonical& c, DType dtype) noexcept {
+namespace {
+// The shape test on the fields of either orientation (no copy of the batch dims).
+bool fits(DType dtype, Index m, Index n, Index k, Index b_n, Index c_n) noexcept {
   if (dtype != DType::Float32 && dtype != DType::Float64) return false;
   const Index width = dtype == DType::Float32 ? lanes<float>() : lanes<double>();
-  return c.n >= 2 && c.n <= width && c.m >= 1 && c.m <= kTinyMaxMK && c.k >= 2 &&
-         c.k <= kTinyMaxMK && c.b_n == 1 && c.c_n == 1;
+  return n >= 2 && n <= width && m >= 1 && m <= kTinyMaxMK && k >= 2 && k <= kTinyMaxMK &&
+         b_n == 1 && c_n == 1;
+}
+}  // namespace
+
+bool tiny_fits(const Canonical& c, DType dtype) noexcept {
+  return fits(dtype, c.m, c.n, c.k, c.b_n, c.c_n);
+}
+
+bool tiny_takes(const Canonical& c, DType dtype) noexcept {
+  if (c.empty) return false;
+  // Transposed: m and n swap, the new B is old A^T (its n stride is old A's m stride).
+  return tiny_fits(c, dtype) || fits(dtype, c.n, c.m, c.k, c.a_m, c.c_m);
 }
 
 bool tiny_applies(const Canonical& c, DType dtype) noexcept {
-  if (!use_avx512() || c.empty) return false;
-  if (tiny_fits(c, dtype)) return true;
-  Canonical t = c;
-  t.transpose();
-  return tiny_fits(t, dtype);
+  return use_avx512() && tiny_takes(c, dtype);
 }
 
 void tiny_run(const Canonical& c, DType dtype, const void* a, const void* b, void* out,

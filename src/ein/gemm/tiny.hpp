@@ -18,7 +18,10 @@ inline constexpr Index kTinyMaxMK = 64;
 // Whether the tiny kernel takes `c` as it is (C and B unit-stride along n, extents in range).
 bool tiny_fits(const Canonical& c, DType dtype) noexcept;
 
-// Whether it takes `c` or its transpose (C^T = B^T A^T), and use_avx512() holds.
+// Whether it takes `c` or its transpose (C^T = B^T A^T); it runs only where use_avx512() holds.
+bool tiny_takes(const Canonical& c, DType dtype) noexcept;
+
+// tiny_takes() and use_avx512().
 bool tiny_applies(const Canonical& c, DType dtype) noexcept;
 
 // C (+)= A*B for a problem tiny_applies() accepted (transposing it when needed).

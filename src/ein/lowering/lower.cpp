@@ -227,9 +227,10 @@ class Lowerer {
       c.ref = allocate(numel_of(c_layout.labels, extents()));
       c.layout = c_layout;
     }
-    GemmStep step{a.ref, b.ref, c.ref, build(a.layout, b.layout, c.layout)};
+    GemmStep step{a.ref, b.ref, c.ref, build(a.layout, b.layout, c.layout), {}};
     step.problem.conj_a = a.conj;
     step.problem.conj_b = b.conj;
+    step.prepared = gemm::PreparedProblem(step.problem);
     plan_.steps.emplace_back(std::move(step));
     if (out != nullptr && !c_direct) {
       Value o{ValueRef{ValueRef::Kind::Output, -1, 0}, *out, plan_.dtype};

@@ -55,6 +55,7 @@ struct StridedStep {
 struct GemmStep {
   ValueRef a, b, c;
   gemm::GemmProblem problem;
+  gemm::PreparedProblem prepared;  // `problem` canonicalised and routed once (standard semiring)
 };
 
 using Step = std::variant<StridedStep, GemmStep>;
