@@ -5,6 +5,7 @@
 #include "ein/gemm/blas.hpp"
 #include "ein/gemm/gemm.hpp"
 #include "ein/gemm/loops.hpp"
+#include "ein/gemm/packed.hpp"
 #include "ein/gemm/shape.hpp"
 #include "ein/gemm/tiny.hpp"
 #include "ein/support/parallel.hpp"
@@ -130,6 +131,7 @@ struct Prepared {
   DType dtype = DType::Float64;
   bool accumulate = false;
   bool tiny = false;      // the tiny kernels take it (when use_avx512() holds at run time)
+  bool packed = false;    // the packed kernels take it (likewise)
   detail::BlasPlan blas;  // Kind::None: ein's own loops
 };
 
@@ -148,6 +150,8 @@ void prepare(const GemmProblem& p, detail::Prepared& out) {
   // arithmetic there (einsum's "bi,bi->b" with small i), and the own loops vectorise too.
   const bool short_dot = c.m == 1 && c.n == 1 && c.k < kBlasDot;
   if (c.k >= 2 && is_inexact(p.dtype) && !short_dot) out.blas = detail::plan_blas(c, p.dtype);
+  out.packed =
+      !out.tiny && detail::packed_takes(c, p.dtype, out.blas.kind != detail::BlasPlan::Kind::None);
 }
 
 void run_prepared(const detail::Prepared& pr, const void* a, const void* b, void* c_data,
@@ -160,6 +164,11 @@ void run_prepared(const detail::Prepared& pr, const void* a, const void* b, void
   if (pr.tiny && detail::use_avx512()) {
     if (a == nullptr || b == nullptr) detail::fail("null operand pointer");
     detail::tiny_run(c, pr.dtype, a, b, c_data, pr.accumulate, threads);
+    return;
+  }
+  if (pr.packed && detail::use_avx512()) {
+    if (a == nullptr || b == nullptr) detail::fail("null operand pointer");
+    detail::packed_run(c, pr.dtype, a, b, c_data, pr.accumulate, threads);
     return;
   }
   if (pr.blas.kind != detail::BlasPlan::Kind::None) {
