@@ -76,6 +76,11 @@ const char* family_name(Family f) noexcept;
 // run at full speed on any strides, and report true when BLAS could have taken them.
 bool blas_compatible(const GemmProblem& p);
 
+// True when run() would take this problem, on these strides, through ein's packed kernels and
+// that beats copying the operands into BLAS layouts first (float64 on strides BLAS cannot take,
+// big enough, on a CPU with AVX-512): the lowering then leaves the operands where they are.
+bool packs_directly(const GemmProblem& p);
+
 // C (+)= A*B. Never fails on a well-formed problem and allocates nothing; any strides work
 // (negative and zero included; C must not overlap A or B, and C must not have zero strides on
 // dims of extent > 1). Malformed problems (negative extents, null pointers with work to do)

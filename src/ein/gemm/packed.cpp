@@ -186,60 +186,66 @@ EIN_AVX512_KERNEL void micro_edge(Index kc, const T* a, const T* b, T* c, Index 
   }
 }
 
-// Rows [i_lo, i_hi) x columns [j_lo, j_hi) of one item, C unit-stride along m.
+// Rows [i_lo, i_hi) of one (jc, pc) step: A packed block by block into this thread's scratch,
+// against the shared packed B panel `bp` (nc columns, kc deep). C unit-stride along m.
 template <class T>
-void block(const Canonical& c, const T* a, const T* b, T* out, bool accumulate, Index i_lo,
-           Index i_hi, Index j_lo, Index j_hi) {
+void rows_step(const Canonical& c, const T* a, const T* bp, T* out, bool add, Index i_lo,
+               Index i_hi, Index jc, Index nc, Index pc, Index kc) {
   constexpr Index MR = mr<T>();
-  auto* bp = static_cast<T*>(scratch(sizeof(T) * static_cast<std::size_t>(kKC * (kNC + kMC))));
-  T* ap = bp + kKC * kNC;
-  for (Index jc = j_lo; jc < j_hi; jc += kNC) {
-    const Index nc = std::min(kNC, j_hi - jc);
-    for (Index pc = 0; pc < c.k; pc += kKC) {
-      const Index kc = std::min(kKC, c.k - pc);
-      pack_b(b + pc * c.b_k + jc * c.b_n, c.b_k, c.b_n, kc, nc, bp);
-      const bool add = accumulate || pc > 0;
-      for (Index ic = i_lo; ic < i_hi; ic += kMC) {
-        const Index mc = std::min(kMC, i_hi - ic);
-        pack_a(a + ic * c.a_m + pc * c.a_k, c.a_m, c.a_k, mc, kc, ap);
-        for (Index jr = 0; jr < nc; jr += kNR) {
-          const Index cols = std::min(kNR, nc - jr);
-          for (Index ir = 0; ir < mc; ir += MR) {
-            const Index rows = std::min(MR, mc - ir);
-            T* tile = out + (ic + ir) + (jc + jr) * c.c_n;
-            if (rows == MR && cols == kNR) {
-              micro<T>(kc, ap + ir * kc, bp + jr * kc, tile, c.c_n, add);
-            } else {
-              micro_edge<T>(kc, ap + ir * kc, bp + jr * kc, tile, c.c_n, add, rows, cols);
-            }
-          }
+  auto* ap = static_cast<T*>(scratch(sizeof(T) * static_cast<std::size_t>(kKC * kMC)));
+  for (Index ic = i_lo; ic < i_hi; ic += kMC) {
+    const Index mc = std::min(kMC, i_hi - ic);
+    pack_a(a + ic * c.a_m + pc * c.a_k, c.a_m, c.a_k, mc, kc, ap);
+    for (Index jr = 0; jr < nc; jr += kNR) {
+      const Index cols = std::min(kNR, nc - jr);
+      for (Index ir = 0; ir < mc; ir += MR) {
+        const Index rows = std::min(MR, mc - ir);
+        T* tile = out + (ic + ir) + (jc + jr) * c.c_n;
+        if (rows == MR && cols == kNR) {
+          micro<T>(kc, ap + ir * kc, bp + jr * kc, tile, c.c_n, add);
+        } else {
+          micro_edge<T>(kc, ap + ir * kc, bp + jr * kc, tile, c.c_n, add, rows, cols);
         }
       }
     }
   }
 }
 
+// One item. For each (NC panel, KC slice) the threads first pack the B panel together (into the
+// calling thread's buffer, shared), then split the rows of C in whole MR slivers (contiguous,
+// static ranges: each element's sum runs over k in the same order whatever the thread count).
+template <class T>
+void item(const Canonical& c, const T* a, const T* b, T* out, bool accumulate, int threads, T* bp) {
+  constexpr Index MR = mr<T>();
+  const Index row_units = (c.m + MR - 1) / MR;
+  for (Index jc = 0; jc < c.n; jc += kNC) {
+    const Index nc = std::min(kNC, c.n - jc);
+    const Index slivers = (nc + kNR - 1) / kNR;
+    for (Index pc = 0; pc < c.k; pc += kKC) {
+      const Index kc = std::min(kKC, c.k - pc);
+      const T* bpc = b + pc * c.b_k + jc * c.b_n;
+      support::parallel_for(slivers, threads, [&](Index lo, Index hi) {
+        const Index j0 = lo * kNR, j1 = std::min(nc, hi * kNR);
+        pack_b(bpc + j0 * c.b_n, c.b_k, c.b_n, kc, j1 - j0, bp + j0 * kc);
+      });
+      const bool add = accumulate || pc > 0;
+      support::parallel_for(row_units, threads, [&](Index lo, Index hi) {
+        rows_step<T>(c, a, bp, out, add, lo * MR, std::min(c.m, hi * MR), jc, nc, pc, kc);
+      });
+    }
+  }
+}
+
 template <class T>
 void run_items(const Canonical& c, const T* a, const T* b, T* out, bool accumulate, int threads) {
-  constexpr Index MR = mr<T>();
-  // Threads split the longer output side in whole slivers (contiguous ranges, static: the same
-  // elements always get the same sums).
-  const bool split_n = c.n >= c.m;
-  const Index unit = split_n ? kNR : MR;
-  const Index units = ((split_n ? c.n : c.m) + unit - 1) / unit;
+  // The shared B panel: the calling thread's buffer past its own A block.
+  auto* scratch_base =
+      static_cast<T*>(scratch(sizeof(T) * static_cast<std::size_t>(kKC * (kMC + kNC))));
+  T* bp = scratch_base + kKC * kMC;
   Cursor cur(c.batch);
   cur.seek(0);
-  for (Index item = 0; item < c.batch.count; ++item, cur.next()) {
-    const T* ai = a + cur.a();
-    const T* bi = b + cur.b();
-    T* ci = out + cur.c();
-    support::parallel_for(units, threads, [&](Index lo, Index hi) {
-      if (split_n) {
-        block<T>(c, ai, bi, ci, accumulate, 0, c.m, lo * unit, std::min(c.n, hi * unit));
-      } else {
-        block<T>(c, ai, bi, ci, accumulate, lo * unit, std::min(c.m, hi * unit), 0, c.n);
-      }
-    });
+  for (Index it = 0; it < c.batch.count; ++it, cur.next()) {
+    item<T>(c, a + cur.a(), b + cur.b(), out + cur.c(), accumulate, threads, bp);
   }
 }
 
@@ -267,14 +273,11 @@ bool packed_takes(const Canonical& c, DType dtype, bool blas_strides) noexcept {
       break;
   }
   // Measured against OpenBLAS 0.3.21 on the 2-core AVX-512 box (docs/ARCHITECTURE.md, gemm):
-  // float64 single products with every side >= 384 run at parity or 2-6% faster (146 vs 142
-  // GFLOP/s at 1024^3, 74 vs ~76 per core at 2048^3); smaller ones lose to BLAS's lower fixed
-  // cost, and float32 stays about 5% behind sgemm, so those keep BLAS. Strides BLAS cannot take
-  // would otherwise run on the unpacked own loops, several times slower: packed for any size
-  // worth packing.
-  const bool big = c.m >= 384 && c.n >= 384 && c.k >= 384 && c.batch.count == 1;
-  if (dtype == DType::Float64 && big) return true;
-  return !blas_strides && sat_mul(sat_mul(c.m, c.n), c.k) >= Index{64} * 64 * 64;
+  // on strides BLAS takes, the packed kernels only reach parity (float64 1024^3 146 vs 142
+  // GFLOP/s, 2048^3 0.93x; float32 0.95x), so BLAS keeps those. Strides BLAS cannot take would
+  // otherwise need a permuting copy of the operands first (or the unpacked own loops): packing
+  // reads them directly.
+  return !blas_strides && sat_mul(sat_mul(c.m, c.n), c.k) >= kPackedMinWork;
 }
 
 void packed_run(const Canonical& c, DType dtype, const void* a, const void* b, void* out,

@@ -25,6 +25,9 @@ namespace ein::gemm::detail {
 // BLAS could run it). Independent of the CPU: callers also check use_avx512().
 bool packed_takes(const Canonical& c, DType dtype, bool blas_strides) noexcept;
 
+// Work (m * n * k) from which packing pays for itself against the unpacked own loops.
+inline constexpr Index kPackedMinWork = Index{32} * 32 * 32;
+
 // C (+)= A*B for a problem packed_takes() accepted. Batch items run one after the other, each
 // with all threads. Packing buffers are per-thread scratch kept for reuse (like BLAS's own
 // buffers, they are not counted as ein allocations); failing to get them throws OutOfMemory.

@@ -106,14 +106,17 @@ TEST(PackedGemm, RoutingRule) {
   p.b_n_stride = 1;
   p.c_m_stride = 512;
   p.c_n_stride = 1;
-  EXPECT_TRUE(detail::packed_takes(detail::canonicalize(p), p.dtype, true));
-  p.dtype = DType::Float32;  // sgemm stays with BLAS
+  // Strides BLAS takes stay with BLAS (the packed kernels only reach parity there) ...
   EXPECT_FALSE(detail::packed_takes(detail::canonicalize(p), p.dtype, true));
-  // ... unless BLAS cannot take the strides.
+  p.dtype = DType::Float32;
+  EXPECT_FALSE(detail::packed_takes(detail::canonicalize(p), p.dtype, true));
+  // ... strides BLAS cannot take are packed where they are.
   EXPECT_TRUE(detail::packed_takes(detail::canonicalize(p), p.dtype, false));
   p.dtype = DType::Float64;
-  p.m = 100;  // small float64 products stay with BLAS
-  EXPECT_FALSE(detail::packed_takes(detail::canonicalize(p), p.dtype, true));
+  EXPECT_TRUE(detail::packed_takes(detail::canonicalize(p), p.dtype, false));
+  p.m = p.n = p.k = 8;  // too small to pay for packing
+  EXPECT_FALSE(detail::packed_takes(detail::canonicalize(p), p.dtype, false));
+  p.m = p.n = p.k = 512;
   p.dtype = DType::Int64;
   EXPECT_FALSE(detail::packed_takes(detail::canonicalize(p), p.dtype, false));
   p.dtype = DType::Float64;

@@ -210,8 +210,9 @@ class Lowerer {
       gemm::GemmProblem p = build(a.layout, b.layout, c_direct ? *out : c_layout);
       const double work =
           static_cast<double>(p.m) * static_cast<double>(p.n) * static_cast<double>(p.k);
+      // (ein's packed kernels read such strides directly where they apply: no copy then.)
       if (is_inexact(plan_.dtype) && !gemm::blas_compatible(p) && work >= 32768.0 &&
-          gemm::choose_family(p) != gemm::Family::Hadamard) {
+          gemm::choose_family(p) != gemm::Family::Hadamard && !gemm::packs_directly(p)) {
         a_ok = b_ok = false;
         c_direct = false;
       }
