@@ -48,7 +48,9 @@ struct Canonical {
 
 Canonical canonicalize(const GemmProblem& p);
 
-// Walks positions 0, 1, 2, ... of an index space in C order, tracking element offsets.
+// Walks positions 0, 1, 2, ... of an index space in C order, tracking element offsets. Call
+// seek() before anything else: construction leaves the index array unset, because zeroing its
+// 66 entries cost more than a whole 3x3 product.
 class Cursor {
  public:
   explicit Cursor(const Dims& d) : d_(d) {}
@@ -60,7 +62,7 @@ class Cursor {
 
  private:
   const Dims& d_;
-  std::array<Index, kMaxDims> idx_{};
+  std::array<Index, kMaxDims> idx_;  // set by seek() for the first d_.rank dims
   Index a_ = 0, b_ = 0, c_ = 0;
 };
 

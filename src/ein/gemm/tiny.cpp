@@ -71,23 +71,30 @@ EIN_AVX512_KERNEL inline void rows(const Canonical& c, const T* a, const T* b, T
   }
 }
 
+// One item.
+template <class T>
+EIN_AVX512_KERNEL inline void item_avx512(const Canonical& c, const T* a, const T* b, T* out,
+                                          bool accumulate, typename Vec<T>::Mask mask) {
+  Index i = 0;
+  // Four rows at a time: four independent FMA chains hide the FMA latency, and each row of B
+  // is loaded once per four rows of C.
+  for (; i + 4 <= c.m; i += 4) rows<T, 4>(c, a + i * c.a_m, b, out + i * c.c_m, mask, accumulate);
+  for (; i < c.m; ++i) rows<T, 1>(c, a + i * c.a_m, b, out + i * c.c_m, mask, accumulate);
+}
+
 // Items [lo, hi) of the batch.
 template <class T>
 EIN_AVX512_KERNEL void items_avx512(const Canonical& c, const T* a, const T* b, T* out,
                                     bool accumulate, Index lo, Index hi) {
   const typename Vec<T>::Mask mask = Vec<T>::mask(c.n);
+  if (c.batch.rank == 0) {  // a single product: no batch cursor to set up
+    item_avx512<T>(c, a, b, out, accumulate, mask);
+    return;
+  }
   Cursor cur(c.batch);
   cur.seek(lo);
   for (Index item = lo; item < hi; ++item, cur.next()) {
-    const T* ai = a + cur.a();
-    const T* bi = b + cur.b();
-    T* ci = out + cur.c();
-    Index i = 0;
-    // Four rows at a time: four independent FMA chains hide the FMA latency, and each row of
-    // B is loaded once per four rows of C.
-    for (; i + 4 <= c.m; i += 4)
-      rows<T, 4>(c, ai + i * c.a_m, bi, ci + i * c.c_m, mask, accumulate);
-    for (; i < c.m; ++i) rows<T, 1>(c, ai + i * c.a_m, bi, ci + i * c.c_m, mask, accumulate);
+    item_avx512<T>(c, a + cur.a(), b + cur.b(), out + cur.c(), accumulate, mask);
   }
 }
 
