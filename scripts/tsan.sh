@@ -4,8 +4,9 @@
 #     many expressions at once, planning side by side, the shared thread pool);
 #   * ein_support_tests (the thread pool and parallel_for themselves);
 #   * the kernels' threaded paths: GemmRun.Threaded* and GemmRun.ManyCallersAtOnce (split GEMMs,
-#     run() from several threads at once), PermuteCopy.* (tiled copies with 1-3 threads) and
-#     ReduceSum.* (threaded sums).
+#     run() from several threads at once), PackedGemm.* (threads sharing one packed B panel),
+#     TinyGemm.Layouts* (batches of small products split across threads), PermuteCopy.* (tiled
+#     copies with 1-3 threads) and ReduceSum.* (threaded sums).
 # Only those five test executables are built. OpenBLAS is not built with TSan;
 # scripts/tsan.supp says what is suppressed in it and why.
 #
@@ -32,7 +33,7 @@ run() {
 }
 run ein_e2e_tests 'Concurrency.*'
 run ein_support_tests '*'
-run ein_gemm_tests 'GemmRun.Threaded*:GemmRun.ManyCallersAtOnce'
+run ein_gemm_tests 'GemmRun.Threaded*:GemmRun.ManyCallersAtOnce:PackedGemm.*:TinyGemm.Layouts*'
 run ein_permute_tests 'PermuteCopy.*'
 run ein_reduce_tests 'ReduceSum.*'
 echo "TSan: no data races reported"
