@@ -14,6 +14,7 @@ __all__ = ["einsum", "einsum_path"]
 
 _c_einsum = _ein.einsum
 _c_einsum_fast = _ein.einsum_fast  # the plain call: two parameters, no defaults to fill
+_c_einsum_fast_out = _ein.einsum_fast_out
 _ORDERS = ("C", "F", "A", "K")
 _CASTINGS = ("no", "equiv", "safe", "same_kind", "unsafe")
 
@@ -121,6 +122,19 @@ def einsum(
         # The common call: the compiled module does everything, or answers NotImplemented when
         # an operand or optimize value needs the general route below.
         result = _c_einsum_fast(operands, optimize)
+        if result is not NotImplemented:
+            return result
+    elif (
+        dtype is None
+        and order == "K"
+        and casting == "safe"
+        and memory_limit is None
+        and acc_dtype is None
+        and semiring is None
+        and conj is None
+    ):
+        # out= of exactly the result's dtype and shape: straight into it (else NotImplemented).
+        result = _c_einsum_fast_out(operands, optimize, out)
         if result is not NotImplemented:
             return result
     return _einsum_general(
