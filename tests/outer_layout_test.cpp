@@ -7,6 +7,8 @@
 
 #include <algorithm>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "ein/ein.hpp"
 #include "support/compare.hpp"
@@ -77,6 +79,52 @@ TEST(OuterLayout, InterleavedOuterProductsMatchReference) {
     Tensor out = test::odd_strided_copy(expected, rng);
     einsum_into(c.subscripts, views, out);
     EXPECT_TRUE(test::tensors_close(out, expected, 4));
+  }
+}
+
+TEST(OuterLayout, StridedOperandsBigEnoughForTheCopyRule) {
+  // Found by fuzz_path: both free groups interleave in the output (split into batch dims), the
+  // operands' strides are not BLAS's and the work passes the copy rule's threshold, and the
+  // lowering once tried to copy A into a BLAS layout along B's label. Nothing summed: no
+  // copies, any strides.
+  test::Rng rng = test::make_rng(17);
+  test::LayoutOptions strided;
+  strided.max_step = 3;
+  strided.p_permute = 1.0;  // no unit strides where BLAS wants them
+  const std::vector<std::pair<const char*, std::vector<Shape>>> cases = {
+      {"ai,bk->abik", {{8, 16}, {16, 16}}},
+      {"ai,bk->kiba", {{8, 32}, {16, 16}}},
+      {"...ai,...bk->...abik", {{2, 8, 16}, {2, 16, 16}}},
+  };
+  for (const auto& [subscripts, shapes] : cases) {
+    std::vector<Tensor> held;
+    std::vector<TensorView> views;
+    for (const Shape& s : shapes) {
+      held.push_back(test::random_view(DType::Float64, s, rng, strided));
+      views.emplace_back(held.back());
+    }
+    SCOPED_TRACE(subscripts);
+    EXPECT_TRUE(test::tensors_close(einsum(subscripts, views),
+                                    test::reference_einsum(subscripts, views), 4));
+    std::vector<OperandSpec> specs;
+    for (const auto& v : views) specs.push_back(OperandSpec::of(v));
+    EXPECT_NO_THROW((void)einsum_path(subscripts, specs));
+  }
+}
+
+TEST(OuterLayout, ExtentsBeyondBlasIntPlanWithoutCopyingAlongMissingLabels) {
+  // fuzz_path's find (fuzz/corpus/path/regression_outer_split): B's '...' labels interleave
+  // with A's in the output, and A's extent does not fit BLAS's int, so the copy rule fired and
+  // tried to copy A along B's labels (UBSan: index -1). Planning only: no memory behind it.
+  const std::vector<OperandSpec> specs{
+      OperandSpec{DType::Complex64, {Index{42949672962}, 8}, {8, 1}},
+      OperandSpec{DType::Bool, {2, 4, 2, 5}, {40, 10, 5, 1}}};
+  try {
+    const PathInfo info = einsum_path("...im,...jk->...ik", specs);
+    EXPECT_EQ(info.path.size(), 1U);
+  } catch (const Error& e) {
+    // A clean refusal (the result's byte count overflows) is fine too.
+    EXPECT_TRUE(e.code() == ErrorCode::Overflow || e.code() == ErrorCode::MemoryLimit) << e.what();
   }
 }
 

@@ -204,7 +204,9 @@ class Lowerer {
     auto build = [&](const Layout& al, const Layout& bl, const Layout& cl) {
       return make_problem(al, bl, cl, batch, con, fa, fb);
     };
-    if (a_ok && b_ok && options_.gemm_route == GemmRoute::Auto) {
+    // (Nothing summed: the elementwise loops take any strides at full speed, and batch may
+    // hold free labels of one operand, which the other cannot be copied along.)
+    if (a_ok && b_ok && options_.gemm_route == GemmRoute::Auto && !con.empty()) {
       // BLAS needs one unit stride per matrix; when the views don't give it and the work is
       // big enough for a copy to pay off, permute both operands first.
       gemm::GemmProblem p = build(a.layout, b.layout, c_direct ? *out : c_layout);
