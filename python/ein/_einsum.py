@@ -110,21 +110,6 @@ def einsum(
     (2, 4)
     """
     if (
-        out is None
-        and dtype is None
-        and order == "K"
-        and casting == "safe"
-        and memory_limit is None
-        and acc_dtype is None
-        and semiring is None
-        and conj is None
-    ):
-        # The common call: the compiled module does everything, or answers NotImplemented when
-        # an operand or optimize value needs the general route below.
-        result = _c_einsum_fast(operands, optimize)
-        if result is not NotImplemented:
-            return result
-    elif (
         dtype is None
         and order == "K"
         and casting == "safe"
@@ -133,8 +118,13 @@ def einsum(
         and semiring is None
         and conj is None
     ):
-        # out= of exactly the result's dtype and shape: straight into it (else NotImplemented).
-        result = _c_einsum_fast_out(operands, optimize, out)
+        # The common calls: the compiled module does everything (out= of exactly the result's
+        # dtype and shape included), or answers NotImplemented when an operand, out or optimize
+        # value needs the general route below.
+        if out is None:
+            result = _c_einsum_fast(operands, optimize)
+        else:
+            result = _c_einsum_fast_out(operands, optimize, out)
         if result is not NotImplemented:
             return result
     return _einsum_general(

@@ -20,6 +20,7 @@ using testing::Layout;
 using testing::layout_name;
 using testing::make_operand;
 using testing::problem_from_views;
+using testing::run_against_reference;
 using testing_kernels::clone_layout;
 using testing_kernels::StridedBuffer;
 
@@ -30,25 +31,6 @@ struct ForceRoute {
   ForceRoute(const ForceRoute&) = delete;
   ForceRoute& operator=(const ForceRoute&) = delete;
 };
-
-std::string check(DType dt, const Shape& batch, Index m, Index n, Index k, Layout la, Layout lb,
-                  Layout lc, bool accumulate, int threads, std::mt19937_64& rng) {
-  const StridedBuffer a = make_operand(dt, batch, m, k, la, rng, true);
-  const StridedBuffer b = make_operand(dt, batch, k, n, lb, rng, true);
-  const StridedBuffer c0 = make_operand(dt, batch, m, n, lc, rng, false);
-  StridedBuffer fast = clone_layout(c0);
-  StridedBuffer slow = clone_layout(c0);
-  run(problem_from_views(a.view, b.view, fast.view, accumulate), threads);
-  reference(problem_from_views(a.view, b.view, slow.view, accumulate));
-  std::string err = compare_buffers(fast, slow, testing::tolerance(dt, k));
-  if (!err.empty()) {
-    err += " (" + std::string(dtype_name(dt)) + " m=" + std::to_string(m) +
-           " n=" + std::to_string(n) + " k=" + std::to_string(k) + ", A " + layout_name(la) +
-           " B " + layout_name(lb) + " C " + layout_name(lc) + (accumulate ? ", accumulate" : "") +
-           ", threads " + std::to_string(threads) + ")";
-  }
-  return err;
-}
 
 TEST(PackedGemm, BlockingEdgesAndLayoutsMatchReference) {
   if (!detail::use_avx512()) GTEST_SKIP() << "no AVX-512: the packed kernels never run here";
@@ -69,9 +51,9 @@ TEST(PackedGemm, BlockingEdgesAndLayoutsMatchReference) {
     const Layout la = layouts[pick(0, 4)], lb = layouts[pick(0, 4)];
     const Layout lc = layouts[pick(0, 2)];  // C unit-stride along m or n (else not taken)
     const Shape batch = i % 10 == 0 ? Shape{2} : Shape{};
-    ASSERT_EQ(
-        check(dt, batch, m, n, k, la, lb, lc, pick(0, 1) == 1, static_cast<int>(pick(1, 2)), rng),
-        "")
+    ASSERT_EQ(run_against_reference(dt, batch, m, n, k, la, lb, lc, pick(0, 1) == 1,
+                                    static_cast<int>(pick(1, 2)), rng),
+              "")
         << repro << " (case " << i << ")";
   }
 }

@@ -155,4 +155,28 @@ inline double tolerance(DType dt, Index k) {
   return 4.0 * eps * term * static_cast<double>(k + 2);
 }
 
+// One random problem of the given shape and layouts through run() and reference() on identical
+// C buffers: "" when they agree, else the mismatch and the problem. `specials` puts NaN and
+// infinities among A's and B's values.
+inline std::string run_against_reference(DType dt, const Shape& batch, Index m, Index n, Index k,
+                                         Layout la, Layout lb, Layout lc, bool accumulate,
+                                         int threads, std::mt19937_64& rng, bool specials = false) {
+  const StridedBuffer a = make_operand(dt, batch, m, k, la, rng, true, specials);
+  const StridedBuffer b = make_operand(dt, batch, k, n, lb, rng, true, specials);
+  const StridedBuffer c0 = make_operand(dt, batch, m, n, lc, rng, false);
+  StridedBuffer fast = testing_kernels::clone_layout(c0);
+  StridedBuffer slow = testing_kernels::clone_layout(c0);
+  run(problem_from_views(a.view, b.view, fast.view, accumulate), threads);
+  reference(problem_from_views(a.view, b.view, slow.view, accumulate));
+  std::string err = compare_buffers(fast, slow, tolerance(dt, k));
+  if (!err.empty()) {
+    err += " (" + std::string(dtype_name(dt)) + " m=" + std::to_string(m) +
+           " n=" + std::to_string(n) + " k=" + std::to_string(k) + " batch " +
+           std::to_string(batch.size()) + " dims, A " + layout_name(la) + " B " + layout_name(lb) +
+           " C " + layout_name(lc) + (accumulate ? ", accumulate" : "") + ", threads " +
+           std::to_string(threads) + ")";
+  }
+  return err;
+}
+
 }  // namespace ein::gemm::testing

@@ -20,32 +20,11 @@ using testing::Layout;
 using testing::layout_name;
 using testing::make_operand;
 using testing::problem_from_views;
+using testing::run_against_reference;
 using testing_kernels::clone_layout;
 using testing_kernels::StridedBuffer;
 
 bool have_avx512() { return detail::use_avx512(); }
-
-// One problem through run() (which routes tiny shapes to the kernel) and reference().
-std::string check(DType dt, const Shape& batch, Index m, Index n, Index k, Layout la, Layout lb,
-                  Layout lc, bool accumulate, int threads, std::mt19937_64& rng,
-                  bool specials = false) {
-  const StridedBuffer a = make_operand(dt, batch, m, k, la, rng, true, specials);
-  const StridedBuffer b = make_operand(dt, batch, k, n, lb, rng, true, specials);
-  const StridedBuffer c0 = make_operand(dt, batch, m, n, lc, rng, false);
-  StridedBuffer fast = clone_layout(c0);
-  StridedBuffer slow = clone_layout(c0);
-  run(problem_from_views(a.view, b.view, fast.view, accumulate), threads);
-  reference(problem_from_views(a.view, b.view, slow.view, accumulate));
-  std::string err = compare_buffers(fast, slow, testing::tolerance(dt, k));
-  if (!err.empty()) {
-    err += " (" + std::string(dtype_name(dt)) + " m=" + std::to_string(m) +
-           " n=" + std::to_string(n) + " k=" + std::to_string(k) + " batch " +
-           std::to_string(batch.size()) + " dims, A " + layout_name(la) + " B " + layout_name(lb) +
-           " C " + layout_name(lc) + (accumulate ? ", accumulate" : "") + ", threads " +
-           std::to_string(threads) + ")";
-  }
-  return err;
-}
 
 TEST(TinyGemm, EveryShapeInRangeMatchesReference) {
   if (!have_avx512()) GTEST_SKIP() << "no AVX-512: the tiny kernels never run here";
@@ -60,13 +39,13 @@ TEST(TinyGemm, EveryShapeInRangeMatchesReference) {
            std::initializer_list<Index>{1, 2, 3, 4, 5, 7, 8, 9, 16, 33, detail::kTinyMaxMK}) {
         for (Index k : std::initializer_list<Index>{2, 3, 5, 8, 13, detail::kTinyMaxMK}) {
           const bool acc = (m + n + k) % 2 == 0;
-          ASSERT_EQ(check(dt, {}, m, n, k, Layout::Contiguous, Layout::Contiguous,
-                          Layout::Contiguous, acc, 1, rng),
+          ASSERT_EQ(run_against_reference(dt, {}, m, n, k, Layout::Contiguous, Layout::Contiguous,
+                                          Layout::Contiguous, acc, 1, rng),
                     "")
               << repro;
           // C column-major: the kernel runs on the transpose (B^T A^T).
-          ASSERT_EQ(check(dt, {}, n, m, k, Layout::Transposed, Layout::Transposed,
-                          Layout::Transposed, !acc, 1, rng),
+          ASSERT_EQ(run_against_reference(dt, {}, n, m, k, Layout::Transposed, Layout::Transposed,
+                                          Layout::Transposed, !acc, 1, rng),
                     "")
               << repro;
         }
@@ -90,8 +69,8 @@ TEST(TinyGemm, LayoutsBatchesAndThreadsMatchReference) {
     for (Index d = pick(0, 2); d > 0; --d) batch.push_back(pick(1, 5));
     if (i % 50 == 0) batch = {pick(300, 600)};  // enough items for both threads
     const Layout la = layouts[pick(0, 4)], lb = layouts[pick(0, 4)], lc = layouts[pick(0, 4)];
-    ASSERT_EQ(check(dt, batch, pick(1, 12), pick(2, 9), pick(2, 20), la, lb, lc, pick(0, 1) == 1,
-                    static_cast<int>(pick(1, 2)), rng),
+    ASSERT_EQ(run_against_reference(dt, batch, pick(1, 12), pick(2, 9), pick(2, 20), la, lb, lc,
+                                    pick(0, 1) == 1, static_cast<int>(pick(1, 2)), rng),
               "")
         << repro << " (case " << i << ")";
   }
@@ -102,8 +81,8 @@ TEST(TinyGemm, NanAndInfinityPropagate) {
   std::mt19937_64 rng(11);
   for (DType dt : {DType::Float32, DType::Float64}) {
     for (int i = 0; i < 20; ++i) {
-      ASSERT_EQ(check(dt, {3}, 5, 6, 7, Layout::Contiguous, Layout::Contiguous, Layout::Contiguous,
-                      i % 2 == 0, 1, rng, /*specials=*/true),
+      ASSERT_EQ(run_against_reference(dt, {3}, 5, 6, 7, Layout::Contiguous, Layout::Contiguous,
+                                      Layout::Contiguous, i % 2 == 0, 1, rng, /*specials=*/true),
                 "");
     }
   }
@@ -150,8 +129,9 @@ TEST(TinyGemm, WithoutAvx512TheOtherRoutesGiveTheSameResults) {
   detail::enable_avx512_for_testing(false);
   for (int i = 0; i < 40; ++i) {
     const DType dt = i % 2 == 0 ? DType::Float32 : DType::Float64;
-    const std::string err = check(dt, {4}, 3 + i % 5, 2 + i % 7, 2 + i % 9, Layout::Contiguous,
-                                  Layout::Random, Layout::Contiguous, i % 3 == 0, 2, rng);
+    const std::string err =
+        run_against_reference(dt, {4}, 3 + i % 5, 2 + i % 7, 2 + i % 9, Layout::Contiguous,
+                              Layout::Random, Layout::Contiguous, i % 3 == 0, 2, rng);
     if (!err.empty()) {
       detail::enable_avx512_for_testing(true);
       FAIL() << err;
