@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "ein/gemm/cpu.hpp"
+#include "ein/gemm/packed.hpp"
 #include "ein/gemm/testing.hpp"
 
 namespace ein::gemm {
@@ -168,6 +169,15 @@ TEST(GemmRun, BaselineKernelsMatchReference) {
   detail::enable_avx2_for_testing(false);
   random_corpus("BaselineKernelsMatchReference", 4321, 400);
   detail::enable_avx2_for_testing(true);
+}
+
+TEST(GemmRun, PackedKernelsOnEveryShapeTheyTake) {
+  // The random corpus with the packed kernels taking every float GEMM they can (by default they
+  // take only strides BLAS cannot; shapes the tiny kernels take still go there). Without
+  // AVX-512 this reruns the default routes.
+  detail::set_packed_route_for_testing(detail::PackedRoute::Always);
+  random_corpus("PackedKernelsOnEveryShapeTheyTake", 777, 400);
+  detail::set_packed_route_for_testing(detail::PackedRoute::Auto);
 }
 
 TEST(GemmRun, ManyCallersAtOnce) {
