@@ -105,7 +105,7 @@ void run_own(Canonical c, const T* a, const T* b, T* out, bool accumulate, int t
 }
 
 template <class T>
-void run_typed(const Canonical& c, DType, bool accumulate, const Buffers& buf, int threads) {
+void run_typed(const Canonical& c, bool accumulate, const Buffers& buf, int threads) {
   const T* a = static_cast<const T*>(buf.a);
   const T* b = static_cast<const T*>(buf.b);
   T* out = static_cast<T*>(buf.c);
@@ -113,7 +113,6 @@ void run_typed(const Canonical& c, DType, bool accumulate, const Buffers& buf, i
     if (!accumulate) detail::fill_zero(c, out, threads);
     return;
   }
-  if (a == nullptr || b == nullptr) detail::fail("null operand pointer");
   if (c.k == 1) {
     detail::elementwise(c, a, b, out, accumulate, threads);
     return;
@@ -159,26 +158,24 @@ void run_prepared(const detail::Prepared& pr, const void* a, const void* b, void
   const Canonical& c = pr.c;
   if (c.empty) return;
   if (c_data == nullptr) detail::fail("null output pointer");
+  // Every route but the k == 0 fill reads A and B.
+  if (c.k != 0 && (a == nullptr || b == nullptr)) detail::fail("null operand pointer");
   const Buffers buf{a, b, c_data};
   // Items whose rows fit one vector: register kernels, no BLAS call per item (see tiny.hpp).
   if (pr.tiny && detail::use_avx512()) {
-    if (a == nullptr || b == nullptr) detail::fail("null operand pointer");
     detail::tiny_run(c, pr.dtype, a, b, c_data, pr.accumulate, threads);
     return;
   }
   if (pr.packed && detail::use_avx512()) {
-    if (a == nullptr || b == nullptr) detail::fail("null operand pointer");
     detail::packed_run(c, pr.dtype, a, b, c_data, pr.accumulate, threads);
     return;
   }
   if (pr.blas.kind != detail::BlasPlan::Kind::None) {
-    if (a == nullptr || b == nullptr) detail::fail("null operand pointer");
     run_blas(c, pr.blas, pr.dtype, pr.accumulate, buf, threads);
     return;
   }
-  visit_dtype(pr.dtype, [&](auto tag) {
-    run_typed<decltype(tag)>(c, pr.dtype, pr.accumulate, buf, threads);
-  });
+  visit_dtype(pr.dtype,
+              [&](auto tag) { run_typed<decltype(tag)>(c, pr.accumulate, buf, threads); });
 }
 
 }  // namespace

@@ -117,9 +117,6 @@ void run_typed(const Canonical& c, const T* a, const T* b, T* out, bool accumula
 #endif
 }
 
-}  // namespace
-
-namespace {
 // The shape test on the fields of either orientation (no copy of the batch dims).
 bool fits(DType dtype, Index m, Index n, Index k, Index b_n, Index c_n) noexcept {
   if (dtype != DType::Float32 && dtype != DType::Float64) return false;
@@ -127,6 +124,7 @@ bool fits(DType dtype, Index m, Index n, Index k, Index b_n, Index c_n) noexcept
   return n >= 2 && n <= width && m >= 1 && m <= kTinyMaxMK && k >= 2 && k <= kTinyMaxMK &&
          b_n == 1 && c_n == 1;
 }
+
 }  // namespace
 
 bool tiny_fits(const Canonical& c, DType dtype) noexcept {
