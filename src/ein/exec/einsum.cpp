@@ -100,16 +100,7 @@ void run_into(const exec::SlicedPlan& sp, std::span<const TensorView> operands,
   // (A plan computing in a wider dtype than its result's is cast through the result's dtype.)
   bool direct = out.dtype() == sp.whole.dtype && sp.whole.result_dtype == sp.whole.dtype &&
                 (sp.sliced() || out.is_contiguous());
-  if (direct) {
-    // TensorView::may_overlap per operand, with out's byte range computed once.
-    const std::byte *o0 = nullptr, *o1 = nullptr;
-    out.byte_range(o0, o1);
-    for (std::size_t i = 0; i < operands.size() && direct && o0 != o1; ++i) {
-      const std::byte *a0 = nullptr, *a1 = nullptr;
-      operands[i].byte_range(a0, a1);
-      direct = a0 == a1 || !(a0 < o1 && o0 < a1);
-    }
-  }
+  for (const auto& op : operands) direct = direct && !op.may_overlap(out);
   if (direct) {
     run_direct(sp, operands, out, workspace);
     return;
